@@ -1,0 +1,1 @@
+"""Wiring the four services and the gateway into runnable processes, and the `egov` command line."""

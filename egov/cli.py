@@ -1,0 +1,128 @@
+"""The `egov` command line: run everything embedded, serve one service, migrate, mint tokens, check the trail."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import urllib.parse
+
+from shared.auth import Department, ensure_development_keys, mint_token
+from shared.settings import GatewaySettings, Settings
+
+DEFAULT_PORTS = {"gateway": 8000, "approval": 8001, "finance": 8002, "audit": 8003, "secrecy": 8004}
+
+
+def _uvicorn(app, host: str, port: int) -> None:
+    import uvicorn
+
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def cmd_run(args) -> None:
+    from egov.embedded import EmbeddedSystem
+    from shared.telemetry import setup_logging, setup_telemetry
+
+    settings = GatewaySettings()
+    setup_logging(json_logs=settings.log_json)
+    setup_telemetry("egov-embedded", console=settings.otel_console)
+    system = EmbeddedSystem(settings)
+    token = mint_token(system.settings, department=Department.APPROVAL_BUREAU, unit="yiyang-approval-bureau")
+    headers = urllib.parse.quote(json.dumps({"Authorization": f"Bearer {token}"}))
+    base = f"http://{args.host}:{args.port}"
+    print(f"""
+egov is running embedded (SQLite files under {system.settings.data_dir.resolve()}, in-process bus).
+
+  GraphiQL, signed in as the Approval Bureau:  {base}/graphql?headers={headers}
+  GraphiQL as the public:                      {base}/graphql
+  each service directly:                       {base}/services/<approval|finance|audit|secrecy>/graphql
+
+Mint a token for another department:  egov token --department CONSTRUCTION_UNIT --unit city-health-commission
+""", flush=True)
+    _uvicorn(system.app, args.host, args.port)
+
+
+def cmd_serve(args) -> None:
+    from shared.telemetry import setup_logging, setup_telemetry
+
+    settings = GatewaySettings() if args.service == "gateway" else Settings()
+    setup_logging(json_logs=settings.log_json)
+    setup_telemetry(f"egov-{args.service}", console=settings.otel_console)
+    port = args.port or DEFAULT_PORTS[args.service]
+    if args.service == "gateway":
+        from gateway.app import create_gateway_app
+
+        _uvicorn(create_gateway_app(settings), args.host, port)
+        return
+    from egov.registry import SERVICES
+    from shared.service import ServiceRuntime, create_service_app
+
+    if settings.embedded and settings.environment != "test":
+        print("note: AMQP_URL is not set; this service uses an in-process bus and will not see other services' "
+              "events", file=sys.stderr)
+    runtime = ServiceRuntime(SERVICES[args.service], settings.for_service(args.service))
+    _uvicorn(create_service_app(runtime), args.host, port)
+
+
+def cmd_migrate(args) -> None:
+    from egov.registry import SERVICES
+    from shared.db import create_engine
+    from shared.migrations import current_revision, upgrade
+
+    settings = Settings()
+
+    async def migrate_all() -> None:
+        for name in args.services or list(SERVICES):
+            engine = create_engine(settings.database_url_for(name))
+            try:
+                await upgrade(SERVICES[name].migrations, engine)
+                print(f"{name}: at revision {await current_revision(engine)}")
+            finally:
+                await engine.dispose()
+
+    asyncio.run(migrate_all())
+
+
+def cmd_token(args) -> None:
+    settings = ensure_development_keys(Settings())
+    token = mint_token(settings, department=args.department, unit=args.unit, parent_units=args.parent or [],
+                       roles=args.role or [], ttl_seconds=args.ttl)
+    print(token)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="egov", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="run every service and the gateway in one process (embedded default)")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=DEFAULT_PORTS["gateway"])
+    run.set_defaults(func=cmd_run)
+
+    serve = commands.add_parser("serve", help="serve one service (or the gateway) against DATABASE_URL/AMQP_URL")
+    serve.add_argument("service", choices=list(DEFAULT_PORTS))
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(func=cmd_serve)
+
+    migrate = commands.add_parser("migrate", help="upgrade services' databases to their latest migration")
+    migrate.add_argument("services", nargs="*", choices=["approval", "finance", "audit", "secrecy"])
+    migrate.set_defaults(func=cmd_migrate)
+
+    token = commands.add_parser("token", help="mint a development token for a department and unit")
+    token.add_argument("--department", required=True, choices=[d.value for d in Department if d is not Department.PUBLIC])
+    token.add_argument("--unit", help="the caller's unit (required for a construction unit)")
+    token.add_argument("--parent", action="append", help="a parent unit, nearest first (repeatable)")
+    token.add_argument("--role", action="append", help="a role (repeatable)")
+    token.add_argument("--ttl", type=int, default=8 * 3600, help="lifetime in seconds")
+    token.set_defaults(func=cmd_token)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

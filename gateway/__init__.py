@@ -1,0 +1,1 @@
+"""The GraphQL gateway: federation composition, query planning and execution over the subgraphs."""

@@ -1,0 +1,146 @@
+"""The gateway: one /graphql endpoint over the four subgraphs, with GraphiQL for a person to try it.
+
+It authenticates the caller (no token = the public), forwards the caller's token and the trace context to every
+subgraph, enforces limits (body size, depth, aliases, cost) and plans each query across the subgraphs.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Mapping
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind
+from strawberry.http.ides import get_graphql_ide_html
+
+from gateway.execution import execute
+from gateway.limits import max_aliases_rule, max_cost_rule, max_depth_rule
+from gateway.supergraph import Supergraph, compose
+from shared.auth import AuthError, TokenVerifier
+from shared.settings import GatewaySettings
+from shared.telemetry import extract_context, inject_context
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer("egov.gateway")
+SDL_QUERY = "query SubgraphSdl { _service { sdl } }"
+
+
+class Gateway:
+    """Holds the subgraph URLs, one HTTP client, and, once composed, the supergraph."""
+
+    def __init__(self, settings: GatewaySettings, urls: Mapping[str, str], client: httpx.AsyncClient):
+        self.settings = settings
+        self.urls = dict(urls)
+        self.client = client
+        self.supergraph: Supergraph | None = None
+        self.verifier = TokenVerifier(settings)
+        self.rules = [max_depth_rule(settings.max_depth), max_aliases_rule(settings.max_aliases),
+                      max_cost_rule(settings.max_cost)]
+
+    async def compose(self, *, attempts: int = 60, delay: float = 0.5) -> Supergraph:
+        """Fetch every subgraph's SDL and compose them; wait for subgraphs that are still starting."""
+        last_error: Exception | None = None
+        for _attempt in range(attempts):
+            try:
+                sdls = {}
+                for name, url in self.urls.items():
+                    response = await self.client.post(url, json={"query": SDL_QUERY})
+                    response.raise_for_status()
+                    sdls[name] = response.json()["data"]["_service"]["sdl"]
+                self.supergraph = compose(sdls)
+                return self.supergraph
+            except (httpx.HTTPError, KeyError, TypeError) as exc:
+                last_error = exc
+                await asyncio.sleep(delay)
+        raise RuntimeError(f"could not compose the supergraph: {last_error}")
+
+    async def run(self, body: dict, authorization: str | None) -> dict:
+        headers = inject_context()
+        if authorization:
+            headers["authorization"] = authorization
+
+        async def fetch(subgraph: str, query: str, variables: dict) -> dict:
+            with tracer.start_as_current_span(f"fetch {subgraph}", kind=SpanKind.CLIENT):
+                response = await self.client.post(
+                    self.urls[subgraph], json={"query": query, "variables": variables}, headers={**headers, **inject_context()})
+                return response.json()
+
+        return await execute(self.supergraph, body.get("query") or "", body.get("variables") or {},
+                             body.get("operationName"), fetch, validation_rules=self.rules)
+
+
+def _error(message: str, code: str, status: int) -> JSONResponse:
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status)
+
+
+def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | None = None,
+                       client: httpx.AsyncClient | None = None, on_startup=None, on_shutdown=None) -> FastAPI:
+    """`urls` and `client` default to the subgraph URLs of the settings over HTTP; embedded mode passes a client
+    whose transports reach the services in-process. `on_startup`/`on_shutdown` run around composition (embedded
+    mode starts the services there)."""
+    gateway = Gateway(settings, urls or settings.subgraph_urls(),
+                      client or httpx.AsyncClient(timeout=settings.subgraph_timeout))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        if on_startup:
+            await on_startup()
+        await gateway.compose()
+        try:
+            yield
+        finally:
+            await gateway.client.aclose()
+            if on_shutdown:
+                await on_shutdown()
+
+    app = FastAPI(title="egov gateway", lifespan=lifespan)
+    app.state.gateway = gateway
+
+    @app.get("/graphql", response_class=HTMLResponse)
+    async def graphiql() -> HTMLResponse:
+        return HTMLResponse(get_graphql_ide_html("graphiql"))
+
+    @app.post("/graphql")
+    async def graphql(request: Request):
+        body_bytes = await request.body()
+        if len(body_bytes) > settings.max_body_bytes:
+            return _error(f"the request body is over {settings.max_body_bytes} bytes", "BODY_TOO_LARGE", 413)
+        try:
+            body = json.loads(body_bytes)
+            if not isinstance(body, dict) or not isinstance(body.get("query"), str):
+                raise ValueError("the body must be a JSON object with a 'query' string")
+        except ValueError as exc:
+            return _error(f"bad request: {exc}", "BAD_REQUEST", 400)
+        authorization = request.headers.get("authorization")
+        try:
+            gateway.verifier.from_authorization(authorization)
+        except AuthError as exc:
+            return _error(str(exc), "UNAUTHENTICATED", 401)
+        if gateway.supergraph is None:
+            return _error("the gateway is still composing the supergraph", "NOT_READY", 503)
+        with tracer.start_as_current_span("gateway /graphql", context=extract_context(dict(request.headers)),
+                                          kind=SpanKind.SERVER):
+            result = await gateway.run(body, authorization)
+        return JSONResponse(result)
+
+    @app.get("/healthz")
+    async def healthz():
+        return {"status": "ok", "service": "gateway"}
+
+    @app.get("/readyz")
+    async def readyz():
+        ready = gateway.supergraph is not None
+        return JSONResponse({"ready": ready, "service": "gateway"}, status_code=200 if ready else 503)
+
+    @app.get("/schema.graphql", response_class=HTMLResponse)
+    async def supergraph_sdl():
+        if gateway.supergraph is None:
+            return _error("the gateway is still composing the supergraph", "NOT_READY", 503)
+        return HTMLResponse(gateway.supergraph.sdl, media_type="text/plain")
+
+    return app

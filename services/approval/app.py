@@ -1,0 +1,21 @@
+"""The approval service: its definition, and the FastAPI app factory for serving it alone."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from services.approval.adapters.orm import metadata
+from services.approval.graphql.schema import create_schema
+from shared.service import ServiceDefinition, ServiceRuntime, create_service_app
+from shared.settings import Settings
+
+DEFINITION = ServiceDefinition(
+    name="approval",
+    metadata=metadata,
+    migrations=str(Path(__file__).parent / "migrations"),
+    schema_factory=create_schema,
+    handlers={},
+)
+
+
+def create_app(settings: Settings):
+    return create_service_app(ServiceRuntime(DEFINITION, settings.for_service("approval")))

@@ -1,0 +1,1 @@
+"""The approval domain: no I/O, no GraphQL, no database."""

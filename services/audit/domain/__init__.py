@@ -1,0 +1,1 @@
+"""The audit domain: no I/O, no GraphQL, no database."""

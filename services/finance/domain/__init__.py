@@ -1,0 +1,1 @@
+"""The finance domain: no I/O, no GraphQL, no database."""

@@ -1,0 +1,1 @@
+"""The secrecy domain: no I/O, no GraphQL, no database."""

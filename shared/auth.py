@@ -1,0 +1,174 @@
+"""Signed tokens naming the caller's department, unit (with its parent units) and roles.
+
+Ed25519 (EdDSA) JWTs through PyJWT. The gateway and every service verify with the issuer's public key; only the
+token command holds the private key. No token means the public.
+"""
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from shared.settings import Settings
+
+ALGORITHM = "EdDSA"
+
+
+class Department(str, Enum):
+    """Article 5: who does what."""
+
+    LEADING_GROUP = "LEADING_GROUP"
+    APPROVAL_BUREAU = "APPROVAL_BUREAU"
+    FINANCE_BUREAU = "FINANCE_BUREAU"
+    AUDIT_BUREAU = "AUDIT_BUREAU"
+    SECRECY_BUREAU = "SECRECY_BUREAU"
+    BIG_DATA_CENTER = "BIG_DATA_CENTER"
+    CONSTRUCTION_UNIT = "CONSTRUCTION_UNIT"
+    SUPERVISORY_COMMISSION = "SUPERVISORY_COMMISSION"
+    PUBLIC = "PUBLIC"
+
+
+BUREAUS = frozenset(
+    {
+        Department.APPROVAL_BUREAU,
+        Department.FINANCE_BUREAU,
+        Department.AUDIT_BUREAU,
+        Department.SECRECY_BUREAU,
+        Department.LEADING_GROUP,
+        Department.SUPERVISORY_COMMISSION,
+    }
+)
+
+
+class AuthError(Exception):
+    """The token is missing where needed, malformed, expired or not signed by the issuer."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    department: Department
+    unit: str | None = None
+    parent_units: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    subject: str = "anonymous"
+    token: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def is_public(self) -> bool:
+        return self.department is Department.PUBLIC
+
+    @property
+    def unit_path(self) -> tuple[str, ...]:
+        """The caller's unit followed by its parents, nearest first."""
+        return ((self.unit,) if self.unit else ()) + self.parent_units
+
+
+PUBLIC = Identity(department=Department.PUBLIC)
+
+
+def generate_keypair() -> tuple[bytes, bytes]:
+    key = Ed25519PrivateKey.generate()
+    private_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    public_pem = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private_pem, public_pem
+
+
+def ensure_development_keys(settings: Settings) -> Settings:
+    """Embedded default: create a development key pair under DATA_DIR once, and point the settings at it."""
+    if settings.jwt_public_key or settings.jwt_public_key_file:
+        return settings
+    if settings.environment == "production":
+        raise AuthError("production needs JWT_PUBLIC_KEY_FILE; no development keys are generated")
+    folder = settings.data_dir / "keys"
+    private_file, public_file = folder / "dev-ed25519.pem", folder / "dev-ed25519.pub.pem"
+    if not public_file.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        private_pem, public_pem = generate_keypair()
+        private_file.write_bytes(private_pem)
+        private_file.chmod(0o600)
+        public_file.write_bytes(public_pem)
+    return settings.model_copy(update={"jwt_public_key_file": public_file, "jwt_private_key_file": private_file})
+
+
+def _public_key(settings: Settings) -> bytes:
+    if settings.jwt_public_key:
+        return settings.jwt_public_key.encode()
+    if settings.jwt_public_key_file:
+        return Path(settings.jwt_public_key_file).read_bytes()
+    raise AuthError("no public key configured to verify tokens (JWT_PUBLIC_KEY_FILE)")
+
+
+class TokenVerifier:
+    def __init__(self, settings: Settings):
+        self._key = _public_key(settings)
+        self._issuer = settings.jwt_issuer
+
+    def verify(self, token: str) -> Identity:
+        try:
+            claims = jwt.decode(
+                token,
+                self._key,
+                algorithms=[ALGORITHM],
+                issuer=self._issuer,
+                options={"require": ["exp", "iss", "sub", "dept"]},
+            )
+            department = Department(claims["dept"])
+        except (jwt.PyJWTError, ValueError) as exc:
+            raise AuthError(f"invalid token: {exc}") from exc
+        if department is Department.PUBLIC:
+            raise AuthError("invalid token: the public carries no token")
+        if department is Department.CONSTRUCTION_UNIT and not claims.get("unit"):
+            raise AuthError("invalid token: a construction unit's token must name its unit")
+        return Identity(
+            department=department,
+            unit=claims.get("unit"),
+            parent_units=tuple(claims.get("parents", ())),
+            roles=tuple(claims.get("roles", ())),
+            subject=claims["sub"],
+            token=token,
+        )
+
+    def from_authorization(self, header: str | None) -> Identity:
+        if not header:
+            return PUBLIC
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise AuthError("the Authorization header must be 'Bearer <token>'")
+        return self.verify(token.strip())
+
+
+def mint_token(
+    settings: Settings,
+    *,
+    department: Department | str,
+    unit: str | None = None,
+    parent_units: list[str] | tuple[str, ...] = (),
+    roles: list[str] | tuple[str, ...] = (),
+    subject: str | None = None,
+    ttl_seconds: int = 8 * 3600,
+) -> str:
+    if not settings.jwt_private_key_file:
+        raise AuthError("minting needs the issuer's private key (JWT_PRIVATE_KEY_FILE)")
+    department = Department(department)
+    now = int(time.time())
+    claims = {
+        "iss": settings.jwt_issuer,
+        "sub": subject or f"{department.value.lower()}:{unit or 'staff'}:{uuid.uuid4().hex[:8]}",
+        "dept": department.value,
+        "unit": unit,
+        "parents": list(parent_units),
+        "roles": list(roles),
+        "iat": now,
+        "exp": now + ttl_seconds,
+    }
+    return jwt.encode(claims, Path(settings.jwt_private_key_file).read_bytes(), algorithm=ALGORITHM)

@@ -1,0 +1,49 @@
+"""The bus interface every service codes against."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable, Sequence
+
+from shared.events import Envelope
+
+Handler = Callable[[Envelope], Awaitable[None]]
+
+
+def topic_matches(pattern: str, routing_key: str) -> bool:
+    """AMQP topic matching: words split by '.', '*' is exactly one word, '#' is zero or more."""
+
+    def match(p: list[str], k: list[str]) -> bool:
+        if not p:
+            return not k
+        head, rest = p[0], p[1:]
+        if head == "#":
+            return any(match(rest, k[i:]) for i in range(len(k) + 1))
+        if not k:
+            return False
+        return (head == "*" or head == k[0]) and match(rest, k[1:])
+
+    return match(pattern.split("."), routing_key.split("."))
+
+
+class Bus(ABC):
+    """Publish envelopes to the domain-event exchange; consume them through named, durable queues."""
+
+    @abstractmethod
+    async def start(self) -> None: ...
+
+    @abstractmethod
+    async def publish(self, envelope: Envelope) -> None:
+        """Return only once the broker has taken the message (publisher confirm); raise otherwise."""
+
+    @abstractmethod
+    async def subscribe(self, queue: str, routing_keys: Sequence[str], handler: Handler) -> None:
+        """Deliver every event whose type matches one of the keys to `handler`, through the queue `queue`.
+
+        A handler that raises is retried; after the delivery limit the message is dead-lettered.
+        """
+
+    @abstractmethod
+    async def ready(self) -> bool: ...
+
+    @abstractmethod
+    async def close(self) -> None: ...

@@ -1,0 +1,84 @@
+"""The in-process bus of the embedded default: same contract as RabbitMQ, inside one event loop."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from shared.bus.base import Bus, Handler, topic_matches
+from shared.events import Envelope
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Subscription:
+    queue: str
+    routing_keys: tuple[str, ...]
+    handler: Handler
+    messages: asyncio.Queue
+    worker: asyncio.Task | None = None
+
+
+class InProcessBus(Bus):
+    def __init__(self, *, delivery_limit: int = 5, retry_delay: float = 0.05):
+        self._delivery_limit = delivery_limit
+        self._retry_delay = retry_delay
+        self._subscriptions: dict[str, _Subscription] = {}
+        self.dead_letters: dict[str, list[Envelope]] = defaultdict(list)
+        self._closed = False
+
+    async def start(self) -> None:
+        self._closed = False
+
+    async def publish(self, envelope: Envelope) -> None:
+        if self._closed:
+            raise ConnectionError("the in-process bus is closed")
+        body = envelope.to_bytes()  # each queue gets its own copy, as off the wire
+        for subscription in self._subscriptions.values():
+            if any(topic_matches(key, envelope.type) for key in subscription.routing_keys):
+                subscription.messages.put_nowait(body)
+
+    async def subscribe(self, queue: str, routing_keys: Sequence[str], handler: Handler) -> None:
+        if queue in self._subscriptions:
+            raise ValueError(f"queue {queue} already has a consumer")
+        subscription = _Subscription(queue, tuple(routing_keys), handler, asyncio.Queue())
+        subscription.worker = asyncio.create_task(self._consume(subscription), name=f"bus:{queue}")
+        self._subscriptions[queue] = subscription
+
+    async def _consume(self, subscription: _Subscription) -> None:
+        while True:
+            body = await subscription.messages.get()
+            envelope = Envelope.from_bytes(body)
+            for attempt in range(1, self._delivery_limit + 1):
+                try:
+                    await subscription.handler(envelope)
+                    break
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("%s failed on %s (attempt %d)", subscription.queue, envelope.type, attempt)
+                    await asyncio.sleep(self._retry_delay * attempt)
+            else:
+                self.dead_letters[subscription.queue].append(envelope)
+            subscription.messages.task_done()
+
+    async def idle(self) -> None:
+        """Wait until every queue is empty and every handler has finished (for tests and shutdown)."""
+        for subscription in list(self._subscriptions.values()):
+            await subscription.messages.join()
+
+    async def ready(self) -> bool:
+        return not self._closed
+
+    async def close(self) -> None:
+        self._closed = True
+        for subscription in self._subscriptions.values():
+            if subscription.worker:
+                subscription.worker.cancel()
+        await asyncio.gather(
+            *(s.worker for s in self._subscriptions.values() if s.worker), return_exceptions=True
+        )
+        self._subscriptions.clear()

@@ -1,0 +1,160 @@
+"""RabbitMQ through aio-pika: a durable topic exchange, a durable quorum queue per service with a delivery limit
+and a dead-letter exchange, publisher confirms and persistent messages.
+
+Publishing uses its own connection, re-opened on demand, so a relay whose broker went away simply fails its
+publish (the outbox keeps the row) and succeeds once the broker is back. Consuming uses a robust connection that
+re-declares its queues and consumers after a reconnect.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+import aio_pika
+from aio_pika.abc import AbstractIncomingMessage
+
+from shared.bus.base import Bus, Handler
+from shared.events import Envelope
+
+log = logging.getLogger(__name__)
+
+
+class RabbitBus(Bus):
+    def __init__(self, url: str, *, prefix: str = "egov", delivery_limit: int = 5, prefetch: int = 16,
+                 retry_delay: float = 0.2):
+        self._url = url
+        self.prefix = prefix
+        self.exchange_name = f"{prefix}.events"
+        self.dead_letter_exchange_name = f"{prefix}.dead-letter"
+        self._delivery_limit = delivery_limit
+        self._prefetch = prefetch
+        self._retry_delay = retry_delay
+        self._publish_connection: aio_pika.abc.AbstractConnection | None = None
+        self._publish_exchange: aio_pika.abc.AbstractExchange | None = None
+        self._publish_lock = asyncio.Lock()
+        self._consume_connection: aio_pika.abc.AbstractRobustConnection | None = None
+        self._consume_channel: aio_pika.abc.AbstractChannel | None = None
+
+    def queue_name(self, queue: str) -> str:
+        return f"{self.prefix}.{queue}"
+
+    async def start(self) -> None:
+        """Declare the exchanges; failing here is fine, publishing re-tries on its own."""
+        await self._ensure_publisher()
+
+    async def _ensure_publisher(self) -> aio_pika.abc.AbstractExchange:
+        async with self._publish_lock:
+            if self._publish_connection is None or self._publish_connection.is_closed:
+                self._publish_exchange = None
+                self._publish_connection = await aio_pika.connect(self._url, timeout=5)
+            if self._publish_exchange is None:
+                channel = await self._publish_connection.channel(publisher_confirms=True)
+                await channel.declare_exchange(
+                    self.dead_letter_exchange_name, aio_pika.ExchangeType.DIRECT, durable=True
+                )
+                self._publish_exchange = await channel.declare_exchange(
+                    self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True
+                )
+            return self._publish_exchange
+
+    async def publish(self, envelope: Envelope) -> None:
+        try:
+            exchange = await self._ensure_publisher()
+            message = aio_pika.Message(
+                envelope.to_bytes(),
+                content_type="application/json",
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                message_id=envelope.id,
+                type=envelope.type,
+                timestamp=envelope.time,
+                app_id=envelope.source,
+                headers=dict(envelope.trace),  # W3C trace context travels in the AMQP headers too
+            )
+            # With publisher confirms the await returns once the broker has taken the message, raises otherwise.
+            await exchange.publish(message, routing_key=envelope.type, mandatory=False, timeout=10)
+        except Exception:
+            await self._drop_publisher()
+            raise
+
+    async def _drop_publisher(self) -> None:
+        connection, self._publish_connection, self._publish_exchange = self._publish_connection, None, None
+        if connection is not None and not connection.is_closed:
+            try:
+                await connection.close()
+            except Exception:  # already broken
+                pass
+
+    async def _consumer_channel(self) -> aio_pika.abc.AbstractChannel:
+        if self._consume_connection is None:
+            self._consume_connection = await aio_pika.connect_robust(self._url, timeout=5, reconnect_interval=1)
+        if self._consume_channel is None:
+            self._consume_channel = await self._consume_connection.channel()
+            await self._consume_channel.set_qos(prefetch_count=self._prefetch)
+        return self._consume_channel
+
+    async def subscribe(self, queue: str, routing_keys: Sequence[str], handler: Handler) -> None:
+        channel = await self._consumer_channel()
+        exchange = await channel.declare_exchange(self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True)
+        dead_letter = await channel.declare_exchange(
+            self.dead_letter_exchange_name, aio_pika.ExchangeType.DIRECT, durable=True
+        )
+        name = self.queue_name(queue)
+        dead_queue = await channel.declare_queue(f"{name}.dead", durable=True)
+        await dead_queue.bind(dead_letter, routing_key=name)
+        amqp_queue = await channel.declare_queue(
+            name,
+            durable=True,
+            arguments={
+                "x-queue-type": "quorum",
+                # The broker counts redeliveries and dead-letters a message that keeps failing.
+                "x-delivery-limit": self._delivery_limit,
+                "x-dead-letter-exchange": self.dead_letter_exchange_name,
+                "x-dead-letter-routing-key": name,
+            },
+        )
+        for key in routing_keys:
+            await amqp_queue.bind(exchange, routing_key=key)
+
+        async def on_message(message: AbstractIncomingMessage) -> None:
+            try:
+                envelope = Envelope.from_bytes(message.body)
+            except Exception:
+                log.exception("%s: undecodable message dead-lettered", name)
+                await message.reject(requeue=False)
+                return
+            try:
+                await handler(envelope)
+            except Exception:
+                log.exception("%s failed on %s; it will be redelivered", name, envelope.type)
+                await asyncio.sleep(self._retry_delay)
+                await message.nack(requeue=True)
+                return
+            await message.ack()
+
+        await amqp_queue.consume(on_message)
+
+    async def ready(self) -> bool:
+        try:
+            await self._ensure_publisher()
+            return True
+        except Exception:
+            return False
+
+    async def close(self) -> None:
+        await self._drop_publisher()
+        if self._consume_connection is not None:
+            await self._consume_connection.close()
+        self._consume_connection = None
+        self._consume_channel = None
+
+    async def delete_everything(self, queues: Sequence[str]) -> None:
+        """Remove this prefix's queues and exchanges (test clean-up)."""
+        connection = await aio_pika.connect(self._url, timeout=5)
+        async with connection:
+            channel = await connection.channel()
+            for queue in queues:
+                for name in (self.queue_name(queue), f"{self.queue_name(queue)}.dead"):
+                    await channel.queue_delete(name)
+            await channel.exchange_delete(self.exchange_name)
+            await channel.exchange_delete(self.dead_letter_exchange_name)

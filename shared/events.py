@@ -1,0 +1,133 @@
+"""The event envelope and the catalog of cross-service events (the contracts between bureaus).
+
+Type names are `<service>.<aggregate>.<past_verb>.v<N>`; the routing key is the type. Payloads are frozen
+pydantic models; within a version only additive changes are allowed, a breaking change is a new version.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.money import Fen
+
+
+class EventPayload(BaseModel):
+    """Base of every event payload; `event_type` is the versioned name it travels under."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    event_type: ClassVar[str]
+
+
+CATALOG: dict[str, type[EventPayload]] = {}
+
+
+def event(event_type: str):
+    """Register a payload model under its versioned type name."""
+
+    def register(cls: type[EventPayload]) -> type[EventPayload]:
+        if event_type in CATALOG:
+            raise ValueError(f"event type {event_type} registered twice")
+        cls.event_type = event_type
+        CATALOG[event_type] = cls
+        return cls
+
+    return register
+
+
+class Envelope(BaseModel):
+    """What travels on the bus: CloudEvents-like metadata around one payload."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    type: str
+    source: str
+    time: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
+    subject: str | None = None
+    trace: dict[str, str] = Field(default_factory=dict)
+    data: dict[str, Any]
+
+    @classmethod
+    def wrap(cls, payload: EventPayload, *, source: str, subject: str | None, trace: dict[str, str] | None = None):
+        return cls(
+            type=payload.event_type,
+            source=source,
+            subject=subject,
+            trace=trace or {},
+            data=payload.model_dump(mode="json"),
+        )
+
+    def payload(self) -> EventPayload:
+        model = CATALOG.get(self.type)
+        if model is None:
+            raise KeyError(f"unknown event type {self.type}")
+        return model.model_validate(self.data)
+
+    def to_bytes(self) -> bytes:
+        return self.model_dump_json().encode()
+
+    @classmethod
+    def from_bytes(cls, body: bytes) -> "Envelope":
+        return cls.model_validate_json(body)
+
+
+class FundSourceAmount(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    source: str
+    amount: Fen
+
+
+# --- approval service -------------------------------------------------------------------------------------
+
+
+@event("approval.project.submitted.v1")
+class ProjectSubmitted(EventPayload):
+    """A construction unit submitted a project for approval (立项审查)."""
+
+    project_id: str
+    code: str
+    unit_id: str
+    unit_path: list[str]
+    jurisdiction: str
+    kind: str
+    investment_estimate: Fen
+    declared_classified: bool = False
+
+
+@event("approval.project.approved.v1")
+class ProjectApproved(EventPayload):
+    """The Approval Bureau approved the project (立项审批)."""
+
+    project_id: str
+    code: str
+    name: str | None  # None for a classified project: the name stays inside the secrecy boundary (R-SEC-2)
+    unit_id: str
+    unit_path: list[str]  # the unit and its parent units, for need-to-know checks in every service
+    jurisdiction: str
+    kind: str
+    investment_estimate: Fen
+    fund_sources: list[FundSourceAmount]
+    classified: bool = False
+    approved_at: datetime
+
+
+@event("approval.project.rejected.v1")
+class ProjectRejected(EventPayload):
+    project_id: str
+    code: str
+    reasons: list[str]
+
+
+# --- finance service --------------------------------------------------------------------------------------
+
+
+@event("finance.budget_review.opened.v1")
+class BudgetReviewOpened(EventPayload):
+    """Finance opened a budget-review case (预算评审) for an approved project."""
+
+    project_id: str
+    case_id: str
+    status: str

@@ -1,0 +1,114 @@
+"""What every subgraph shares: the request context, the user-error shape, permission checks, the Fen scalar."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, NewType
+
+import strawberry
+from graphql import GraphQLError, IntValueNode, StringValueNode, ValueNode
+from strawberry.extensions import MaskErrors
+from strawberry.fastapi import BaseContext
+
+from shared.auth import Department, Identity
+from shared.errors import DomainError, PermissionDenied
+from shared.money import MoneyError, parse_fen
+
+SAFE_ERROR_CODES = {"UNAUTHENTICATED", "FORBIDDEN", "BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED"}
+
+
+def _parse_fen_value(value: Any) -> int:
+    try:
+        return parse_fen(value)
+    except MoneyError as exc:
+        raise GraphQLError(str(exc), extensions={"code": "BAD_USER_INPUT"}) from exc
+
+
+def _parse_fen_literal(node: ValueNode, _variables: Any = None) -> int:
+    if isinstance(node, (IntValueNode, StringValueNode)):
+        return _parse_fen_value(int(node.value) if isinstance(node, IntValueNode) else node.value)
+    raise GraphQLError("amounts are integer fen (分), never floating point", extensions={"code": "BAD_USER_INPUT"})
+
+
+Fen = strawberry.scalar(
+    NewType("Fen", int),
+    name="Fen",
+    description="An amount of money in integer fen (分, 1/100 yuan). Floats and negative amounts are refused.",
+    serialize=int,
+    parse_value=_parse_fen_value,
+    parse_literal=_parse_fen_literal,
+)
+
+
+@strawberry.federation.type(shareable=True,
+                            description="A refusal by the rules: the rule id, the input field at fault, and why.")
+class UserError:
+    code: str = strawberry.field(description="The rule id (e.g. R-ACC-4) or INVALID / NOT_FOUND.")
+    field: list[str] | None = strawberry.field(description="Path of the input field at fault, if any.")
+    message: str
+
+
+def user_errors(error: DomainError) -> list[UserError]:
+    return [UserError(code=v.code, field=list(v.field) if v.field else None, message=v.message) for v in error.violations]
+
+
+class Forbidden(GraphQLError):
+    def __init__(self, message: str):
+        super().__init__(message, extensions={"code": "FORBIDDEN"})
+
+
+class Unauthenticated(GraphQLError):
+    def __init__(self, message: str = "sign in: this needs a token"):
+        super().__init__(message, extensions={"code": "UNAUTHENTICATED"})
+
+
+@dataclass
+class RequestContext(BaseContext):
+    identity: Identity
+    runtime: Any
+    loaders: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        super().__init__()
+
+    def loader(self, name: str, factory):
+        """One DataLoader per request and name, so entity references are fetched in one batch."""
+        if name not in self.loaders:
+            self.loaders[name] = factory()
+        return self.loaders[name]
+
+
+def require(identity: Identity, *departments: Department, action: str) -> None:
+    """Refuse unless the caller is one of `departments`; the refusal says which department it needs."""
+    if identity.is_public:
+        raise Unauthenticated(f"{action} needs a signed-in {' or '.join(d.value for d in departments)}")
+    if identity.department not in departments:
+        raise Forbidden(
+            f"{action} is for {' or '.join(d.value for d in departments)}; you are {identity.department.value}"
+        )
+
+
+def mask_errors() -> MaskErrors:
+    """Unexpected errors reach the caller as 'Unexpected error.'; refusals keep their message and code."""
+
+    def should_mask(error: GraphQLError) -> bool:
+        original = error.original_error
+        if original is None:  # syntax and validation errors speak about the query, not the server
+            return False
+        if isinstance(original, GraphQLError):
+            return (original.extensions or {}).get("code") not in SAFE_ERROR_CODES
+        return True
+
+    return MaskErrors(should_mask_error=should_mask)
+
+
+async def run_command(command):
+    """Run a command handler's coroutine: (result, []) on success, (None, user errors) when the law refuses.
+
+    A refusal for want of permission is not a user error but a FORBIDDEN GraphQL error.
+    """
+    try:
+        return await command, []
+    except DomainError as error:
+        return None, user_errors(error)
+    except PermissionDenied as error:
+        raise Forbidden(str(error)) from error

@@ -1,0 +1,163 @@
+"""A service's runtime (database, bus, outbox relay, consumers) and its FastAPI app.
+
+The runtime is started by the app's lifespan when a service is served alone, or by the embedded composition
+when every service shares one process and one in-process bus.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind
+from sqlalchemy import MetaData, text
+from strawberry.fastapi import GraphQLRouter
+
+from shared.auth import AuthError, TokenVerifier
+from shared.bus import Bus, create_bus
+from shared.db import create_engine, create_session_factory
+from shared.graphql import RequestContext
+from shared.migrations import upgrade
+from shared.outbox import OutboxRelay, messaging_tables
+from shared.settings import Settings
+from shared.telemetry import extract_context
+from shared.uow import EventConsumer, EventHandler, UnitOfWork
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer("egov.service")
+
+
+@dataclass
+class ServiceDefinition:
+    """What makes one bureau's service: its name, tables, migrations, schema and the events it consumes."""
+
+    name: str
+    metadata: MetaData
+    migrations: str  # path of the service's Alembic script folder
+    schema_factory: Callable[[], object]
+    handlers: dict[str, EventHandler] = field(default_factory=dict)
+
+
+class ServiceRuntime:
+    def __init__(self, definition: ServiceDefinition, settings: Settings, *, bus: Bus | None = None):
+        self.definition = definition
+        self.name = definition.name
+        self.settings = settings
+        self.database_url = settings.database_url_for(definition.name)
+        self.engine = create_engine(self.database_url)
+        self.sessions = create_session_factory(self.engine)
+        self.outbox, self.inbox = _messaging_tables(definition.metadata)
+        self._owns_bus = bus is None
+        self.bus = bus or create_bus(settings)
+        self.relay = OutboxRelay(self.sessions, self.outbox, self.bus, poll_interval=settings.relay_poll_interval)
+        self.verifier = TokenVerifier(settings)
+        self.consumer = EventConsumer(f"{self.name}", self.uow, definition.handlers)
+        self.started = False
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions, outbox=self.outbox, inbox=self.inbox, source=self.name,
+                          on_commit=self.relay.wake)
+
+    async def migrate(self) -> None:
+        await upgrade(self.definition.migrations, self.engine)
+
+    async def start(self, *, migrate: bool = True) -> None:
+        if migrate:
+            await self.migrate()
+        if self._owns_bus:
+            try:
+                await self.bus.start()
+            except Exception as exc:  # the relay keeps the outbox until the broker answers
+                log.warning("%s: broker not reachable at start (%s); events wait in the outbox", self.name, exc)
+        if self.definition.handlers:
+            await self.bus.subscribe(self.name, self.consumer.routing_keys, self.consumer)
+        self.relay.start()
+        self.started = True
+
+    async def stop(self) -> None:
+        await self.relay.stop()
+        if self._owns_bus:
+            await self.bus.close()
+        await self.engine.dispose()
+        self.started = False
+
+    async def readiness(self) -> dict[str, object]:
+        checks: dict[str, object] = {}
+        try:
+            async with self.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception as exc:
+            checks["database"] = f"error: {type(exc).__name__}"
+        checks["bus"] = "ok" if await self.bus.ready() else "unreachable"
+        checks["relay"] = "ok" if self.relay.last_error is None else f"retrying: {self.relay.last_error}"
+        return checks
+
+
+def _messaging_tables(metadata: MetaData):
+    if "outbox" in metadata.tables:
+        return metadata.tables["outbox"], metadata.tables["inbox"]
+    return messaging_tables(metadata)
+
+
+def create_service_app(runtime: ServiceRuntime, *, manage_lifecycle: bool = True) -> FastAPI:
+    """The service's HTTP face: its federated subgraph at /graphql, /healthz and /readyz."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        if manage_lifecycle:
+            await runtime.start()
+        try:
+            yield
+        finally:
+            if manage_lifecycle:
+                await runtime.stop()
+
+    app = FastAPI(title=f"egov {runtime.name} service", lifespan=lifespan)
+
+    async def context_getter(request: Request) -> RequestContext:
+        try:
+            identity = runtime.verifier.from_authorization(request.headers.get("authorization"))
+        except AuthError as exc:
+            raise _Unauthenticated(str(exc)) from exc
+        return RequestContext(identity=identity, runtime=runtime)
+
+    graphql_router = GraphQLRouter(runtime.definition.schema_factory(), context_getter=context_getter,
+                                   graphql_ide="graphiql")
+    app.include_router(graphql_router, prefix="/graphql")
+
+    @app.middleware("http")
+    async def trace_requests(request: Request, call_next):
+        with tracer.start_as_current_span(
+            f"{runtime.name} {request.method} {request.url.path}",
+            context=extract_context(dict(request.headers)),
+            kind=SpanKind.SERVER,
+        ):
+            return await call_next(request)
+
+    @app.exception_handler(_Unauthenticated)
+    async def unauthenticated(_request: Request, exc: _Unauthenticated):
+        return JSONResponse(
+            {"data": None, "errors": [{"message": str(exc), "extensions": {"code": "UNAUTHENTICATED"}}]},
+            status_code=401,
+        )
+
+    @app.get("/healthz")
+    async def healthz():
+        return {"status": "ok", "service": runtime.name}
+
+    @app.get("/readyz")
+    async def readyz():
+        checks = await runtime.readiness()
+        ready = runtime.started and checks["database"] == "ok"
+        return JSONResponse({"ready": ready, "service": runtime.name, **checks}, status_code=200 if ready else 503)
+
+    return app
+
+
+class _Unauthenticated(Exception):
+    pass

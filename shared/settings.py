@@ -1,0 +1,82 @@
+"""One settings object per process, from environment variables (pydantic-settings).
+
+With no DATABASE_URL and no AMQP_URL the process runs embedded: SQLite files under DATA_DIR and the in-process
+bus. With DATABASE_URL=postgresql+asyncpg://... and AMQP_URL=amqp://... the same code runs on PostgreSQL and
+RabbitMQ, one process per service.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", env_file=None)
+
+    environment: Literal["development", "test", "production"] = "development"
+    service_name: str = "egov"
+    data_dir: Path = Path(".egov-data")
+    database_url: str | None = None
+    amqp_url: str | None = None
+    # Every exchange and queue name starts with this prefix, so two test runs on one broker never meet.
+    bus_prefix: str = "egov"
+    bus_delivery_limit: int = Field(default=5, ge=1)
+    bus_prefetch: int = Field(default=16, ge=1)
+    relay_poll_interval: float = Field(default=0.5, gt=0)
+    # Ed25519 keys (PEM). The public key verifies every caller; the private key only mints tokens.
+    jwt_issuer: str = "yiyang-egov"
+    jwt_public_key_file: Path | None = None
+    jwt_private_key_file: Path | None = None
+    jwt_public_key: str | None = None
+    log_json: bool = False
+    otel_console: bool = False
+
+    @model_validator(mode="after")
+    def _production_needs_real_infrastructure(self) -> "Settings":
+        if self.environment == "production":
+            missing = [
+                name
+                for name, value in (
+                    ("DATABASE_URL", self.database_url),
+                    ("AMQP_URL", self.amqp_url),
+                    ("JWT_PUBLIC_KEY_FILE or JWT_PUBLIC_KEY", self.jwt_public_key_file or self.jwt_public_key),
+                )
+                if not value
+            ]
+            if missing:
+                raise ValueError(f"production refuses development defaults; set {', '.join(missing)}")
+        return self
+
+    @property
+    def embedded(self) -> bool:
+        return self.amqp_url is None
+
+    def database_url_for(self, service: str) -> str:
+        """The service's own database: DATABASE_URL if given, else its own SQLite file under DATA_DIR."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / f'{service}.db').resolve()}"
+
+    def for_service(self, service: str, **changes: object) -> "Settings":
+        return self.model_copy(update={"service_name": service, **changes})
+
+
+class GatewaySettings(Settings):
+    """The gateway's own settings: where the four subgraphs are, and the limits it enforces."""
+
+    approval_url: str = "http://127.0.0.1:8001/graphql"
+    finance_url: str = "http://127.0.0.1:8002/graphql"
+    audit_url: str = "http://127.0.0.1:8003/graphql"
+    secrecy_url: str = "http://127.0.0.1:8004/graphql"
+    max_body_bytes: int = Field(default=256 * 1024, gt=0)
+    max_depth: int = Field(default=12, gt=0)
+    max_aliases: int = Field(default=30, gt=0)
+    max_cost: int = Field(default=5000, gt=0)
+    subgraph_timeout: float = Field(default=30.0, gt=0)
+
+    def subgraph_urls(self) -> dict[str, str]:
+        return {"approval": self.approval_url, "finance": self.finance_url, "audit": self.audit_url,
+                "secrecy": self.secrecy_url}

@@ -1,0 +1,126 @@
+"""The unit of work: one transaction per command or consumed message.
+
+A command's state change, its outbox rows and its history rows commit together; a consumer's effect and its inbox
+row commit together. Nothing else commits.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
+
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind
+from sqlalchemy import Table, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.events import Envelope, EventPayload
+from shared.telemetry import extract_context, inject_context
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer("egov.uow")
+
+
+class UnitOfWork:
+    def __init__(self, sessions: async_sessionmaker, *, outbox: Table, inbox: Table, source: str,
+                 on_commit: Callable[[], None] | None = None):
+        self._sessions = sessions
+        self._outbox = outbox
+        self._inbox = inbox
+        self.source = source
+        self._on_commit = on_commit
+        self.session: AsyncSession | None = None
+        self.emitted: list[Envelope] = []
+        self._committed = False
+
+    async def __aenter__(self) -> "UnitOfWork":
+        self.session = self._sessions()
+        await self.session.begin()
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        if not self._committed:
+            await self.session.rollback()
+        await self.session.close()
+
+    async def emit(self, payload: EventPayload, *, subject: str | None) -> Envelope:
+        """Write the event to the outbox, inside this transaction."""
+        envelope = Envelope.wrap(payload, source=self.source, subject=subject, trace=inject_context())
+        await self.session.execute(
+            insert(self._outbox).values(
+                event_id=envelope.id,
+                type=envelope.type,
+                subject=subject,
+                envelope=envelope.model_dump(mode="json"),
+                created_at=envelope.time,
+            )
+        )
+        self.emitted.append(envelope)
+        return envelope
+
+    async def already_processed(self, consumer: str, event_id: str) -> bool:
+        found = await self.session.execute(
+            select(self._inbox.c.event_id).where(
+                self._inbox.c.consumer == consumer, self._inbox.c.event_id == event_id
+            )
+        )
+        return found.first() is not None
+
+    async def mark_processed(self, consumer: str, envelope: Envelope) -> None:
+        await self.session.execute(
+            insert(self._inbox).values(
+                consumer=consumer,
+                event_id=envelope.id,
+                type=envelope.type,
+                processed_at=datetime.now(timezone.utc),
+            )
+        )
+
+    async def commit(self) -> None:
+        with tracer.start_as_current_span("db.commit", attributes={"egov.events": len(self.emitted)}):
+            await self.session.commit()
+        self._committed = True
+        if self.emitted and self._on_commit:
+            self._on_commit()
+
+
+EventHandler = Callable[[UnitOfWork, EventPayload, Envelope], Awaitable[None]]
+
+
+class EventConsumer:
+    """Runs one handler per event type inside a unit of work, at most once per event id (the inbox)."""
+
+    def __init__(self, name: str, uow_factory: Callable[[], UnitOfWork], handlers: dict[str, EventHandler]):
+        self.name = name
+        self._uow_factory = uow_factory
+        self._handlers = handlers
+
+    @property
+    def routing_keys(self) -> list[str]:
+        return sorted(self._handlers)
+
+    async def __call__(self, envelope: Envelope) -> None:
+        handler = self._handlers.get(envelope.type)
+        if handler is None:
+            return
+        with tracer.start_as_current_span(
+            f"consume {envelope.type}",
+            context=extract_context(envelope.trace),
+            kind=SpanKind.CONSUMER,
+            attributes={"messaging.message.id": envelope.id, "egov.consumer": self.name},
+        ):
+            try:
+                async with self._uow_factory() as uow:
+                    if await uow.already_processed(self.name, envelope.id):
+                        log.info("%s: %s %s already processed", self.name, envelope.type, envelope.id)
+                        return
+                    await handler(uow, envelope.payload(), envelope)
+                    await uow.mark_processed(self.name, envelope)
+                    await uow.commit()
+            except IntegrityError:
+                # A concurrent delivery of the same event won the race to the inbox: that is its one effect.
+                async with self._uow_factory() as uow:
+                    if await uow.already_processed(self.name, envelope.id):
+                        return
+                raise

@@ -1,0 +1,30 @@
+"""Who may see a project (R-SEC-2, R-PUB-1): one rule, applied by every subgraph to its own copy of the facts."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from shared.auth import Department, Identity
+
+APPLICANTS = frozenset({Department.CONSTRUCTION_UNIT, Department.BIG_DATA_CENTER})
+# The bureaus whose work touches every project, classified ones included (R-SEC-2: "the bureaus in its workflow").
+WORKFLOW_BUREAUS = frozenset(
+    {Department.APPROVAL_BUREAU, Department.FINANCE_BUREAU, Department.AUDIT_BUREAU, Department.SECRECY_BUREAU}
+)
+OVERSIGHT = frozenset({Department.LEADING_GROUP, Department.SUPERVISORY_COMMISSION})
+SECRECY_CLEARANCE_ROLE = "SECRECY_CLEARANCE"
+
+
+def unit_manages(identity: Identity, unit_path: Sequence[str]) -> bool:
+    """A unit manages its own projects and those of its subordinate units (二级机构)."""
+    return identity.unit is not None and identity.unit in unit_path
+
+
+def can_see_project(identity: Identity, *, unit_path: Sequence[str], classified: bool, published: bool = False) -> bool:
+    if identity.department in WORKFLOW_BUREAUS:
+        return True
+    if identity.department in OVERSIGHT:
+        return not classified or SECRECY_CLEARANCE_ROLE in identity.roles
+    if identity.department in APPLICANTS and unit_manages(identity, unit_path):
+        return True
+    # Everyone else, the public included, sees only what is published, and a classified project never is.
+    return published and not classified

@@ -1,0 +1,79 @@
+"""Money is integer fen; tokens are Ed25519-signed and name department, unit and parents."""
+import time
+
+import jwt
+import pytest
+
+from shared.auth import AuthError, Department, TokenVerifier, mint_token
+from shared.money import MoneyError, parse_fen, yuan_to_fen
+from shared.settings import Settings
+
+
+@pytest.mark.parametrize("value,fen", [(0, 0), (12345, 12345), ("20000000", 20_000_000), (" 7 ", 7)])
+def test_whole_fen_is_accepted(value, fen):
+    assert parse_fen(value) == fen
+
+
+@pytest.mark.parametrize("value", [1.5, 100.0, -1, "-3", "1.20", True, None, "abc"])
+def test_floats_fractions_negatives_and_junk_are_refused(value):
+    with pytest.raises(MoneyError):
+        parse_fen(value)
+
+
+def test_yuan_converts_to_fen_exactly():
+    assert yuan_to_fen("20000000") == 2_000_000_000
+    assert yuan_to_fen("0.01") == 1
+    with pytest.raises(MoneyError):
+        yuan_to_fen("0.001")
+
+
+@pytest.fixture
+def settings(keys):
+    private, public = keys
+    return Settings(jwt_private_key_file=private, jwt_public_key_file=public)
+
+
+def test_a_minted_token_verifies_to_the_same_identity(settings):
+    token = mint_token(settings, department="CONSTRUCTION_UNIT", unit="health-commission",
+                       parent_units=["city-government"], roles=["project-manager"])
+    identity = TokenVerifier(settings).from_authorization(f"Bearer {token}")
+    assert identity.department is Department.CONSTRUCTION_UNIT
+    assert identity.unit_path == ("health-commission", "city-government")
+    assert identity.roles == ("project-manager",)
+
+
+def test_no_header_is_the_public(settings):
+    assert TokenVerifier(settings).from_authorization(None).is_public
+
+
+def test_a_token_signed_by_another_key_is_refused(settings, tmp_path):
+    other = Settings(data_dir=tmp_path)
+    from shared.auth import ensure_development_keys
+
+    other = ensure_development_keys(other)
+    forged = mint_token(other, department="APPROVAL_BUREAU", unit="x")
+    with pytest.raises(AuthError):
+        TokenVerifier(settings).verify(forged)
+
+
+def test_an_expired_token_is_refused(settings):
+    token = mint_token(settings, department="FINANCE_BUREAU", unit="finance", ttl_seconds=-10)
+    with pytest.raises(AuthError, match="expired"):
+        TokenVerifier(settings).verify(token)
+
+
+def test_an_unsigned_token_is_refused(settings):
+    token = jwt.encode({"iss": settings.jwt_issuer, "sub": "x", "dept": "APPROVAL_BUREAU",
+                        "exp": int(time.time()) + 60}, key=None, algorithm="none")
+    with pytest.raises(AuthError):
+        TokenVerifier(settings).verify(token)
+
+
+def test_a_construction_unit_token_must_name_its_unit(settings):
+    with pytest.raises(AuthError, match="unit"):
+        TokenVerifier(settings).verify(mint_token(settings, department="CONSTRUCTION_UNIT"))
+
+
+def test_production_refuses_development_defaults():
+    with pytest.raises(ValueError, match="DATABASE_URL"):
+        Settings(environment="production")
