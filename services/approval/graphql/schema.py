@@ -15,7 +15,7 @@ from services.approval.graphql.types import (
     from_domain,
     project_loader,
 )
-from shared.graphql import Fen, UserError, mask_errors, run_command
+from shared.graphql import Fen, UserError, run_command, subgraph_schema
 
 
 @strawberry.input
@@ -100,5 +100,4 @@ class Mutation:
 
 
 def create_schema() -> strawberry.federation.Schema:
-    return strawberry.federation.Schema(query=Query, mutation=Mutation, types=[HistoryEntry],
-                                        extensions=[mask_errors()], federation_version="2.11")
+    return subgraph_schema(query=Query, mutation=Mutation, types=[HistoryEntry])

@@ -11,7 +11,7 @@ from services.audit.adapters.orm import register
 from services.audit.domain.register import in_certainty_scope
 from shared.auth import Department
 from shared.clock import as_utc
-from shared.graphql import Fen, mask_errors, require
+from shared.graphql import Fen, require, subgraph_schema
 from shared.visibility import can_see_project
 
 
@@ -75,5 +75,4 @@ class Query:
 
 
 def create_schema() -> strawberry.federation.Schema:
-    return strawberry.federation.Schema(query=Query, types=[Project], extensions=[mask_errors()],
-                                        federation_version="2.11")
+    return subgraph_schema(query=Query, types=[Project])

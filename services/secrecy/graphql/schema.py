@@ -11,7 +11,7 @@ from services.secrecy.adapters.orm import classifications
 from services.secrecy.domain.classification import ClassificationStatus, SecrecyLevel
 from shared.auth import Department
 from shared.clock import as_utc
-from shared.graphql import mask_errors, require
+from shared.graphql import require, subgraph_schema
 from shared.visibility import can_see_project
 
 SecrecyLevelEnum = strawberry.enum(SecrecyLevel, name="SecrecyLevel")
@@ -78,5 +78,4 @@ class Query:
 
 
 def create_schema() -> strawberry.federation.Schema:
-    return strawberry.federation.Schema(query=Query, types=[Project], extensions=[mask_errors()],
-                                        federation_version="2.11")
+    return subgraph_schema(query=Query, types=[Project])

@@ -1,0 +1,223 @@
+"""Run a query plan against the subgraphs and shape the merged data into the client's response.
+
+Fetches fill one merged data tree (the client's response keys plus the planner's reserved `_gw_` keys).
+The client's document is then executed by graphql-core over that tree, reading every field by its
+response key: this drops reserved keys, answers `__typename` and introspection, orders fields and
+propagates nulls exactly as the GraphQL spec asks, with no second implementation of those rules.
+"""
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import logging
+from collections.abc import Callable, Mapping, Sequence as Seq
+from typing import Any, Protocol
+
+from graphql import (DocumentNode, GraphQLError, ValidationRule, execute as graphql_execute, get_operation_ast, parse,
+                     specified_rules, validate)
+from graphql.execution.values import get_variable_values
+
+from gateway.limits import request_variables
+from gateway.planner import TYPENAME, Fetch, Parallel, PlanningError, QueryPlan, Sequence, plan
+from gateway.supergraph import Supergraph
+
+logger = logging.getLogger(__name__)
+
+
+class Fetcher(Protocol):
+    async def __call__(self, subgraph: str, query: str, variables: dict) -> dict:
+        """Send `query` to `subgraph`; return its JSON response (`data`, `errors`). Raise if it cannot be reached."""
+
+
+def _merge(target: dict, source: Mapping) -> None:
+    """Deep-merge a fetch result into objects already in the tree (fields from several subgraphs meet here)."""
+    for key, value in source.items():
+        current = target.get(key)
+        if isinstance(current, dict) and isinstance(value, Mapping):
+            _merge(current, value)
+        elif isinstance(current, list) and isinstance(value, list) and len(current) == len(value):
+            for index, (old, new) in enumerate(zip(current, value)):
+                if isinstance(old, dict) and isinstance(new, Mapping):
+                    _merge(old, new)
+                else:
+                    current[index] = new
+        else:
+            target[key] = value
+
+
+class _Run:
+    def __init__(self, fetcher: Fetcher, variables: Mapping[str, Any]):
+        self.fetcher = fetcher
+        self.variables = variables
+        self.data: dict = {}
+        self.errors: list[dict] = []
+        self.failed: list[tuple] = []  # client paths left null because of a subgraph error: no extra errors there
+
+    async def run(self, node) -> None:
+        if isinstance(node, Sequence):
+            for child in node.nodes:
+                await self.run(child)
+        elif isinstance(node, Parallel):
+            await asyncio.gather(*(self.run(child) for child in node.nodes))
+        elif node.representations is None:
+            await self.root(node)
+        else:
+            await self.entities(node)
+
+    async def call(self, fetch: Fetch, variables: dict, paths: list[tuple]) -> dict | None:
+        try:
+            response = await self.fetcher(fetch.subgraph, fetch.operation, variables)
+            if not isinstance(response, Mapping):
+                raise TypeError(f"not a GraphQL response: {type(response).__name__}")
+            return response
+        except Exception:  # noqa: BLE001 - any failure to reach a subgraph degrades to partial data
+            logger.warning("subgraph %s failed", fetch.subgraph, exc_info=True)
+            self.errors.append({"message": f'Subgraph "{fetch.subgraph}" is unavailable.',
+                                "extensions": {"code": "SUBGRAPH_UNAVAILABLE", "subgraph": fetch.subgraph}})
+            self.failed.extend(paths)
+            return None
+
+    def forwarded(self, fetch: Fetch) -> dict:
+        return {name: self.variables[name] for name in fetch.variables if name in self.variables}
+
+    def error(self, error: Any, path: Seq | None) -> None:
+        error = error if isinstance(error, Mapping) else {"message": str(error)}
+        formatted: dict = {"message": error.get("message") or "Subgraph error."}
+        if path:
+            formatted["path"] = list(path)
+            self.failed.append(tuple(path))
+        if error.get("extensions"):
+            formatted["extensions"] = error["extensions"]
+        self.errors.append(formatted)  # subgraph `locations` point into the subgraph's query: meaningless here
+
+    async def root(self, fetch: Fetch) -> None:
+        paths = [(key,) for key in fetch.root_keys]
+        response = await self.call(fetch, self.forwarded(fetch), paths)
+        if response is None:
+            return
+        data = response.get("data")
+        if isinstance(data, Mapping):
+            _merge(self.data, data)
+        else:
+            self.failed.extend(paths)
+        for error in response.get("errors") or ():  # root fetches keep the client's aliases: paths carry over
+            self.error(error, error.get("path") if isinstance(error, Mapping) else None)
+
+    def targets(self, fetch: Fetch) -> list[tuple[dict, list]]:
+        """Deduplicated representations of the objects at the fetch's path, each with where it came from."""
+        found: dict[str, tuple[dict, list]] = {}
+
+        def walk(value, depth: int, path: tuple, container, slot):
+            if value is None:
+                return
+            if depth == len(fetch.path):
+                spec = fetch.representations.get(value.get(TYPENAME)) if isinstance(value, dict) else None
+                if spec is not None:
+                    representation = {"__typename": value[TYPENAME], **{f: value.get(k) for f, k in spec.items()}}
+                    key = json.dumps(representation, sort_keys=True, default=str)
+                    found.setdefault(key, (representation, []))[1].append((value, path, container, slot))
+                return
+            step = fetch.path[depth]
+            if step == "@" and isinstance(value, list):
+                for index, item in enumerate(value):
+                    walk(item, depth + 1, path + (index,), value, index)
+            elif step != "@" and isinstance(value, dict):
+                walk(value.get(step), depth + 1, path + (step,), value, step)
+
+        walk(self.data, 0, (), None, None)
+        return list(found.values())
+
+    async def entities(self, fetch: Fetch) -> None:
+        targets = self.targets(fetch)
+        if not targets:
+            return  # nothing to complete (all null, or of other types): no call at all
+        variables = self.forwarded(fetch)
+        variables[fetch.representations_variable] = [representation for representation, _ in targets]
+        response = await self.call(fetch, variables, [o[1] for _, origins in targets for o in origins])
+        if response is None:
+            return
+        entities = (response.get("data") or {}).get("_entities")
+        if isinstance(entities, list):
+            for (_, origins), entity in zip(targets, entities):
+                for number, (obj, _, container, slot) in enumerate(origins):
+                    if entity is None:  # the owning subgraph knows no such entity: the object is null
+                        container[slot] = None
+                    else:  # copies: objects sharing a representation must not share nested dicts
+                        _merge(obj, entity if number == 0 else copy.deepcopy(entity))
+        else:
+            self.failed.extend(o[1] for _, origins in targets for o in origins)
+        for error in response.get("errors") or ():
+            path = error.get("path") if isinstance(error, Mapping) else None
+            if path and len(path) >= 2 and path[0] == "_entities" and isinstance(path[1], int) \
+                    and path[1] < len(targets):
+                path = [*targets[path[1]][1][0][1], *path[2:]]  # `_entities.i.x` -> where object i sits
+            else:
+                path = None
+            self.error(error, path)
+
+    def explained(self, error: GraphQLError) -> bool:
+        """Whether a shaping error (e.g. null in a non-null field) only restates a subgraph failure."""
+        path = tuple(error.path or ())
+        return any(path[:len(failed)] == failed for failed in self.failed)
+
+
+def _by_response_key(source: Any, info, **_args) -> Any:
+    return source.get(info.path.key) if isinstance(source, Mapping) else None
+
+
+def _runtime_type(value: Any, *_args) -> str | None:
+    return value.get(TYPENAME) if isinstance(value, Mapping) else None
+
+
+async def execute(supergraph: Supergraph, document_or_source: DocumentNode | str, variables: dict | None,
+                  operation_name: str | None, fetch: Fetcher, *,
+                  validation_rules: Seq[type[ValidationRule]] = (), include_plan: bool = False,
+                  plan_hook: Callable[[QueryPlan], None] | None = None) -> dict:
+    """Answer one GraphQL request through the subgraphs: {"data": ..., "errors": [...]} ("errors" only if any).
+
+    Errors found before execution (syntax, validation, variables, planning) return no "data" at all, as
+    the GraphQL spec asks, and no subgraph is called. `include_plan` adds `extensions.queryPlan`;
+    `plan_hook` receives the QueryPlan (for logging or tracing) before it runs.
+    """
+    variables = dict(variables or {})
+    try:
+        document = parse(document_or_source) if isinstance(document_or_source, str) else document_or_source
+    except GraphQLError as error:
+        return {"errors": [error.formatted]}
+    token = request_variables.set(variables)
+    try:
+        errors = validate(supergraph.schema, document, [*specified_rules, *validation_rules])
+    finally:
+        request_variables.reset(token)
+    if errors:
+        return {"errors": [error.formatted for error in errors]}
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        message = f'Unknown operation named "{operation_name}".' if operation_name else \
+            "Must provide operation name if query contains multiple operations."
+        return {"errors": [{"message": message}]}
+    coerced = get_variable_values(supergraph.schema, operation.variable_definitions or (), variables)
+    if isinstance(coerced, list):
+        return {"errors": [error.formatted for error in coerced]}
+    try:
+        query_plan = plan(supergraph, document, operation_name, coerced.coerced)
+    except PlanningError as error:
+        return {"errors": [{"message": str(error), "extensions": {"code": "QUERY_PLANNING_FAILED"}}]}
+    if plan_hook is not None:
+        plan_hook(query_plan)
+    run = _Run(fetch, variables)
+    if query_plan.node is not None:
+        await run.run(query_plan.node)
+    shaped = graphql_execute(supergraph.schema, document, root_value=run.data, variable_values=variables,
+                             operation_name=operation_name, field_resolver=_by_response_key,
+                             type_resolver=_runtime_type)
+    if asyncio.iscoroutine(shaped) or isinstance(shaped, asyncio.Future):
+        shaped = await shaped
+    response: dict = {"data": shaped.data}
+    errors = run.errors + [e.formatted for e in shaped.errors or () if not run.explained(e)]
+    if errors:
+        response["errors"] = errors
+    if include_plan:
+        response["extensions"] = {"queryPlan": query_plan.describe()}
+    return response

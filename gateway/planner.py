@@ -1,0 +1,327 @@
+"""Turn a client operation into a query plan over the subgraphs, in the manner of Apollo's query planner.
+
+Root fields go to the subgraph owning them (one fetch per subgraph, in parallel for queries; in
+document order for mutations). Inside a fetch, a field its subgraph cannot resolve on an entity
+becomes a dependent `_entities` fetch to a subgraph that can, keyed by fields the first fetch also
+selects under reserved `_gw_` aliases so they never collide with the client's own response keys.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+from graphql import (DocumentNode, GraphQLList, GraphQLNonNull, get_named_type, get_operation_ast, is_abstract_type,
+                     is_composite_type, print_ast)
+from graphql.language import ast
+
+from gateway.supergraph import Supergraph
+
+RESERVED_PREFIX = "_gw_"
+TYPENAME = "_gw_typename"  # where the planner reads __typename; also how the executor resolves abstract types
+
+
+class PlanningError(Exception):
+    """The operation cannot be split over the subgraphs (e.g. no subgraph can reach a field)."""
+
+
+@dataclass
+class Fetch:
+    subgraph: str
+    operation: str                    # the GraphQL document sent to the subgraph
+    variables: tuple[str, ...] = ()   # client variables forwarded (declared in `operation` as the client did)
+    path: tuple[str, ...] = ()        # for `_entities` fetches: where the objects live; "@" = every list item
+    representations: Mapping[str, Mapping[str, str]] | None = None  # entity -> field -> response key holding it
+    representations_variable: str = "representations"
+    root_keys: tuple[str, ...] = ()   # for root fetches: the client response keys this fetch fills
+
+
+@dataclass
+class Sequence:
+    nodes: list["PlanNode"]
+
+
+@dataclass
+class Parallel:
+    nodes: list["PlanNode"]
+
+
+PlanNode = Union[Fetch, Sequence, Parallel]
+
+
+@dataclass
+class QueryPlan:
+    kind: str                # "query" | "mutation"
+    node: PlanNode | None    # None when the gateway answers alone (introspection, __typename)
+
+    def fetches(self) -> list[Fetch]:
+        def walk(node):
+            return [node] if isinstance(node, Fetch) else [f for n in node.nodes for f in walk(n)]
+        return walk(self.node) if self.node else []
+
+    def describe(self) -> str:
+        lines = ["QueryPlan {"]
+        if self.node:
+            _describe(self.node, 1, lines)
+        return "\n".join(lines + ["}"])
+
+    __str__ = describe
+
+
+def _describe(node: PlanNode, depth: int, lines: list[str]) -> None:
+    pad = "  " * depth
+    if isinstance(node, Fetch):
+        if node.path:
+            lines.append(f'{pad}Flatten(path: "{".".join(node.path)}") {{')
+            _describe(Fetch(node.subgraph, node.operation), depth + 1, lines)
+            lines.append(f"{pad}}},")
+            return
+        lines.append(f'{pad}Fetch(service: "{node.subgraph}") {{')
+        lines.extend(f"{pad}  {line}" for line in node.operation.splitlines())
+        lines.append(f"{pad}}},")
+        return
+    lines.append(f"{pad}{type(node).__name__} {{")
+    for child in node.nodes:
+        _describe(child, depth + 1, lines)
+    lines.append(f"{pad}}},")
+
+
+@dataclass
+class _Group:
+    """A fetch under construction: one subgraph, one response path."""
+    subgraph: str
+    path: tuple[str, ...] = ()
+    selections: dict[str, list] = field(default_factory=dict)  # "" for a root fetch, else entity type name
+    representation: dict[str, dict[str, str]] = field(default_factory=dict)
+    variables: set[str] = field(default_factory=set)
+    children: list["_Group"] = field(default_factory=list)
+    root_keys: list[str] = field(default_factory=list)
+
+
+def _name(value: str) -> ast.NameNode:
+    return ast.NameNode(value=value)
+
+
+def _field(name: str, alias: str | None = None, selection_set=None, arguments=()) -> ast.FieldNode:
+    return ast.FieldNode(name=_name(name), alias=_name(alias) if alias and alias != name else None,
+                         arguments=tuple(arguments), directives=(), selection_set=selection_set)
+
+
+def _variables_in(value: ast.ValueNode) -> Iterable[str]:
+    if isinstance(value, ast.VariableNode):
+        yield value.name.value
+    elif isinstance(value, ast.ListValueNode):
+        for item in value.values:
+            yield from _variables_in(item)
+    elif isinstance(value, ast.ObjectValueNode):
+        for item in value.fields:
+            yield from _variables_in(item.value)
+
+
+def _dedupe(selections: Iterable) -> tuple:
+    """Reserved fields are added once per dependent field; send each only once."""
+    seen, out = set(), []
+    for selection in selections:
+        key = print_ast(selection) if isinstance(selection, ast.FieldNode) and selection.alias and \
+            selection.alias.value.startswith(RESERVED_PREFIX) else id(selection)
+        if key not in seen:
+            seen.add(key)
+            out.append(selection)
+    return tuple(out)
+
+
+class _Planner:
+    def __init__(self, supergraph: Supergraph, document: DocumentNode, variables: Mapping[str, Any]):
+        self.supergraph = supergraph
+        self.schema = supergraph.schema
+        self.variables = variables
+        self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, ast.FragmentDefinitionNode)}
+
+    # -- the client's selections, as the executor would see them --------------------------------------------
+    def included(self, node) -> bool:
+        """@skip/@include are evaluated here, with the request's variables, so subgraphs never see them."""
+        for directive in node.directives or ():
+            if directive.name.value in ("skip", "include"):
+                value = next(a.value for a in directive.arguments if a.name.value == "if")
+                condition = self.variables.get(value.name.value) if isinstance(value, ast.VariableNode) else value.value
+                if (directive.name.value == "skip") == bool(condition):
+                    return False
+        return True
+
+    def applies(self, condition: ast.NamedTypeNode | None, runtime: str) -> bool:
+        if condition is None or condition.name.value == runtime:
+            return True
+        abstract = self.schema.get_type(condition.name.value)
+        return is_abstract_type(abstract) and any(t.name == runtime for t in self.schema.get_possible_types(abstract))
+
+    def collect(self, selection_sets: Iterable[ast.SelectionSetNode], runtime: str) -> dict[str, list[ast.FieldNode]]:
+        """Fields by response key for an object of type `runtime`, fragments inlined."""
+        fields: dict[str, list[ast.FieldNode]] = {}
+
+        def visit(selection_set, seen: frozenset):
+            for selection in selection_set.selections:
+                if not self.included(selection):
+                    continue
+                if isinstance(selection, ast.FieldNode):
+                    fields.setdefault((selection.alias or selection.name).value, []).append(selection)
+                elif isinstance(selection, ast.InlineFragmentNode):
+                    if self.applies(selection.type_condition, runtime):
+                        visit(selection.selection_set, seen)
+                else:
+                    fragment = self.fragments.get(selection.name.value)
+                    if fragment and fragment.name.value not in seen and self.applies(fragment.type_condition, runtime):
+                        visit(fragment.selection_set, seen | {fragment.name.value})
+
+        for selection_set in selection_sets:
+            if selection_set is not None:
+                visit(selection_set, frozenset())
+        return fields
+
+    # -- splitting over subgraphs ------------------------------------------------------------------------------
+    def field(self, group: _Group, parent: str, key: str, nodes: list[ast.FieldNode], path: tuple) -> ast.FieldNode:
+        """The client's field as `group` sends it: alias and arguments kept, sub-selection planned."""
+        node = nodes[0]
+        definition = self.schema.get_type(parent).fields[node.name.value]
+        for argument in node.arguments or ():
+            group.variables.update(_variables_in(argument.value))
+        selection_set = None
+        if is_composite_type(get_named_type(definition.type)):
+            output, lists = definition.type, 0
+            while isinstance(output, (GraphQLList, GraphQLNonNull)):
+                lists += isinstance(output, GraphQLList)
+                output = output.of_type
+            sub_path = path + (key,) + ("@",) * lists
+            selections = self.composite(group, output, [n.selection_set for n in nodes], sub_path)
+            selection_set = ast.SelectionSetNode(selections=_dedupe(selections))
+        return _field(node.name.value, key, selection_set, node.arguments or ())
+
+    def composite(self, group: _Group, output, selection_sets, path: tuple) -> list:
+        if not is_abstract_type(output):
+            return self.select(group, output.name, self.collect(selection_sets, output.name), path) \
+                or [_field("__typename", TYPENAME)]  # everything was @skip-ped: a selection may not be empty
+        selections = [_field("__typename", TYPENAME)]  # the executor needs the runtime type of abstract values
+        for runtime in sorted(self.supergraph.objects_in(group.subgraph, output.name)):
+            if self.schema.get_type(runtime) is None:
+                continue  # @inaccessible: the client cannot select anything on it
+            inner = self.select(group, runtime, self.collect(selection_sets, runtime), path)
+            if inner:
+                selections.append(ast.InlineFragmentNode(
+                    type_condition=ast.NamedTypeNode(name=_name(runtime)), directives=(),
+                    selection_set=ast.SelectionSetNode(selections=_dedupe(inner))))
+        return selections
+
+    def select(self, group: _Group, parent: str, fields: Mapping[str, list], path: tuple) -> list:
+        selections: list = []
+        for key, nodes in fields.items():
+            name = nodes[0].name.value
+            if name == "__typename":
+                selections.append(_field(name, key))
+            elif self.supergraph.resolves(group.subgraph, parent, name):
+                selections.append(self.field(group, parent, key, nodes, path))
+            else:
+                selections.extend(self.dependent(group, parent, key, nodes, path))
+        return selections
+
+    def dependent(self, group: _Group, parent: str, key: str, nodes: list, path: tuple) -> list:
+        """Plan `parent.<field>` in another subgraph through `_entities`; return what `group` must select for it."""
+        name, supergraph = nodes[0].name.value, self.supergraph
+        existing = {child.subgraph: child for child in group.children if child.path == path}
+        candidates = [s for s in supergraph.owners(parent, name) if supergraph.keys(parent, s)]
+        candidates.sort(key=lambda s: s not in existing)  # prefer joining an `_entities` call already planned
+        if not candidates:
+            raise PlanningError(f'cannot plan "{parent}.{name}": no subgraph resolving it has a resolvable @key')
+        for target in candidates:
+            for entity_key in supergraph.keys(parent, target):
+                provided = {s.name.value: f"{RESERVED_PREFIX}key_{s.name.value}" for s in entity_key.selection.selections}
+                required = supergraph.requires.get((parent, name, target))
+                needed = dict(provided)
+                needed.update({s.name.value: f"{RESERVED_PREFIX}req_{s.name.value}" for s in
+                               (required.selections if required else ())})
+                if all(supergraph.resolves(group.subgraph, parent, f) for f in needed):
+                    break
+            else:
+                continue
+            break
+        else:
+            raise PlanningError(f'cannot plan "{parent}.{name}" from subgraph "{group.subgraph}": it cannot '
+                                f'select a @key (and @requires fields) of "{parent}" that {candidates} accept')
+        child = existing.get(target)
+        if child is None:
+            child = _Group(target, path)
+            group.children.append(child)
+        child.representation.setdefault(parent, {}).update(needed)
+        child.selections.setdefault(parent, []).append(self.field(child, parent, key, nodes, path))
+        originals = {s.name.value: s for s in entity_key.selection.selections}
+        originals.update({s.name.value: s for s in (required.selections if required else ())})
+        return [_field("__typename", TYPENAME)] + [
+            _field(f, alias, originals[f].selection_set) for f, alias in needed.items()]
+
+
+def _operation(kind: str, name: str, variable_definitions, selections) -> str:
+    return print_ast(ast.OperationDefinitionNode(
+        operation=ast.OperationType(kind), name=_name(name), variable_definitions=tuple(variable_definitions),
+        directives=(), selection_set=ast.SelectionSetNode(selections=_dedupe(selections))))
+
+
+def _build(group: _Group, kind: str, operation: ast.OperationDefinitionNode, counter: list[int]) -> PlanNode:
+    counter[0] += 1
+    label = re.sub(r"\W", "_", f"{operation.name.value if operation.name else 'Anonymous'}__{group.subgraph}__{counter[0]}")
+    declared = [d for d in operation.variable_definitions or () if d.variable.name.value in group.variables]
+    forwarded = tuple(d.variable.name.value for d in declared)
+    if group.path == ():
+        fetch = Fetch(group.subgraph, _operation(kind, label, declared, group.selections[""]), forwarded,
+                      root_keys=tuple(group.root_keys))
+    else:
+        taken = {d.variable.name.value for d in operation.variable_definitions or ()}
+        variable = "representations" if "representations" not in taken else f"{RESERVED_PREFIX}representations"
+        representations = ast.VariableDefinitionNode(
+            variable=ast.VariableNode(name=_name(variable)), directives=(),
+            type=ast.NonNullTypeNode(type=ast.ListTypeNode(type=ast.NonNullTypeNode(
+                type=ast.NamedTypeNode(name=_name("_Any"))))))
+        entities = _field("_entities", None, ast.SelectionSetNode(selections=tuple(
+            ast.InlineFragmentNode(type_condition=ast.NamedTypeNode(name=_name(t)), directives=(),
+                                   selection_set=ast.SelectionSetNode(selections=_dedupe(s)))
+            for t, s in group.selections.items())),
+            [ast.ArgumentNode(name=_name("representations"), value=ast.VariableNode(name=_name(variable)))])
+        fetch = Fetch(group.subgraph, _operation("query", label, [representations, *declared], [entities]), forwarded,
+                      path=group.path, representations=group.representation, representations_variable=variable)
+    children = [_build(child, kind, operation, counter) for child in group.children]
+    if not children:
+        return fetch
+    return Sequence([fetch, children[0] if len(children) == 1 else Parallel(children)])
+
+
+def plan(supergraph: Supergraph, document: DocumentNode, operation_name: str | None = None,
+         variables: Mapping[str, Any] | None = None) -> QueryPlan:
+    """Plan a validated operation. `variables` (coerced) decide @skip/@include; omit them if none are used."""
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        raise PlanningError(f'unknown operation "{operation_name}"' if operation_name else "no single operation to run")
+    kind = operation.operation.value
+    root = {"query": supergraph.schema.query_type, "mutation": supergraph.schema.mutation_type}.get(kind)
+    if root is None:
+        raise PlanningError(f"the gateway does not run {kind} operations")
+    planner = _Planner(supergraph, document, variables or {})
+    groups: list[_Group] = []
+    for key, nodes in planner.collect([operation.selection_set], root.name).items():
+        name = nodes[0].name.value
+        if name.startswith("__"):
+            continue  # __typename, __schema, __type: the gateway answers these from its own schema
+        owner = supergraph.root_owners.get((root.name, name))
+        if owner is None:
+            raise PlanningError(f'no subgraph resolves "{root.name}.{name}"')
+        if kind == "mutation":  # strictly in document order; only neighbours may share a fetch
+            group = groups[-1] if groups and groups[-1].subgraph == owner else None
+        else:
+            group = next((g for g in groups if g.subgraph == owner), None)
+        if group is None:
+            group = _Group(owner)
+            groups.append(group)
+        group.root_keys.append(key)
+        group.selections.setdefault("", []).append(planner.field(group, root.name, key, nodes, ()))
+    counter = [0]
+    built = [_build(g, kind, operation, counter) for g in groups]
+    if not built:
+        return QueryPlan(kind, None)
+    return QueryPlan(kind, built[0] if len(built) == 1 else (Sequence if kind == "mutation" else Parallel)(built))

@@ -1,0 +1,114 @@
+"""Outbox and inbox on PostgreSQL and RabbitMQ: no event lost, no effect twice."""
+import asyncio
+from urllib.parse import urlparse
+
+import pytest
+from sqlalchemy import func, select
+
+from services.approval.app import DEFINITION as APPROVAL
+from services.finance.adapters.orm import budget_reviews
+from services.finance.app import DEFINITION as FINANCE
+from shared.bus.rabbitmq import RabbitBus
+from shared.events import CATALOG, Envelope
+from shared.migrations import current_revision
+from shared.service import ServiceRuntime
+from shared.settings import Settings
+from tests.conftest import eventually
+from tests.support.tcp_proxy import TcpProxy
+from tests.unit.test_outbox_inbox_embedded import approved_envelope
+
+pytestmark = pytest.mark.integration
+
+
+def settings_for(database_url, amqp_url, prefix, keys) -> Settings:
+    return Settings(database_url=database_url, amqp_url=amqp_url, bus_prefix=prefix, jwt_public_key_file=keys[1],
+                    relay_poll_interval=0.1, bus_delivery_limit=3)
+
+
+async def count(runtime, table, *where) -> int:
+    async with runtime.sessions() as session:
+        return (await session.execute(select(func.count()).select_from(table).where(*where))).scalar_one()
+
+
+async def test_each_service_migrates_its_own_postgres_database_to_head(postgres, keys):
+    from egov.registry import SERVICES
+
+    for name, definition in SERVICES.items():
+        url = await postgres.create(f"migrate_{name}")
+        runtime = ServiceRuntime(definition, Settings(database_url=url, jwt_public_key_file=keys[1]))
+        try:
+            await runtime.migrate()
+            await runtime.migrate()  # idempotent: already at head
+            assert await current_revision(runtime.engine) == "0001"
+        finally:
+            await runtime.stop()
+
+
+async def test_the_same_event_delivered_twice_through_rabbitmq_has_one_effect(postgres, amqp_url, bus_prefix, keys):
+    settings = settings_for(await postgres.create("finance"), amqp_url, bus_prefix, keys)
+    finance = ServiceRuntime(FINANCE, settings.for_service("finance"))
+    publisher = RabbitBus(amqp_url, prefix=bus_prefix)
+    await finance.start()
+    try:
+        envelope = approved_envelope("p-twice")
+        await publisher.publish(envelope)
+        await publisher.publish(envelope)  # a redelivery: same id
+        await eventually(lambda: count(finance, finance.inbox))
+        await asyncio.sleep(0.5)  # let the second copy arrive and be discarded
+        assert await count(finance, budget_reviews) == 1
+        assert await count(finance, finance.outbox) == 1
+    finally:
+        await finance.stop()
+        await publisher.close()
+        await publisher.delete_everything(["finance"])
+
+
+async def test_concurrent_deliveries_of_one_event_have_one_effect(postgres, amqp_url, bus_prefix, keys):
+    settings = settings_for(await postgres.create("finance_race"), amqp_url, bus_prefix, keys)
+    finance = ServiceRuntime(FINANCE, settings.for_service("finance"))
+    await finance.migrate()
+    try:
+        envelope = approved_envelope("p-race")
+        await asyncio.gather(*(finance.consumer(Envelope.from_bytes(envelope.to_bytes())) for _ in range(8)))
+        assert await count(finance, budget_reviews) == 1
+        assert await count(finance, finance.inbox) == 1
+    finally:
+        await finance.stop()
+
+
+async def test_an_event_committed_while_the_broker_is_unreachable_is_published_when_it_returns(
+        postgres, amqp_url, bus_prefix, keys):
+    broker = urlparse(amqp_url)
+    proxy = TcpProxy(broker.hostname, broker.port or 5672)
+    await proxy.start()
+    proxied_url = amqp_url.replace(f"{broker.hostname}:{broker.port or 5672}", f"127.0.0.1:{proxy.port}")
+    settings = settings_for(await postgres.create("approval_outage"), proxied_url, bus_prefix, keys)
+    approval = ServiceRuntime(APPROVAL, settings.for_service("approval"))
+    listener = RabbitBus(amqp_url, prefix=bus_prefix)  # straight to the broker, not through the proxy
+    received: list[str] = []
+
+    async def record(envelope):
+        received.append(envelope.id)
+
+    await listener.subscribe("listener", list(CATALOG), record)
+    await approval.start()
+    try:
+        await proxy.cut()
+        async with approval.uow() as uow:
+            sent = await uow.emit(approved_envelope("p-outage").payload(), subject="p-outage")
+            await uow.commit()
+        await eventually(lambda: _value(approval.relay.last_error is not None))
+        assert received == []
+        assert await count(approval, approval.outbox, approval.outbox.c.published_at.is_(None)) == 1
+        await proxy.start()  # the broker is reachable again
+        await eventually(lambda: _value(received == [sent.id]), timeout=20)
+        assert await count(approval, approval.outbox, approval.outbox.c.published_at.is_(None)) == 0
+    finally:
+        await approval.stop()
+        await proxy.cut()
+        await listener.close()
+        await listener.delete_everything(["listener"])
+
+
+async def _value(value):
+    return value

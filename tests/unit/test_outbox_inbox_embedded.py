@@ -1,0 +1,90 @@
+"""Outbox and inbox on the embedded tier (SQLite files, in-process bus), through the real services' runtimes."""
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from services.approval.app import DEFINITION as APPROVAL
+from services.finance.adapters.orm import budget_reviews
+from services.finance.app import DEFINITION as FINANCE
+from shared.bus.memory import InProcessBus
+from shared.events import Envelope, ProjectApproved
+from shared.service import ServiceRuntime
+from shared.settings import Settings
+from tests.conftest import eventually
+
+
+@pytest.fixture
+async def finance(tmp_path, keys):
+    settings = Settings(data_dir=tmp_path, jwt_public_key_file=keys[1])
+    bus = InProcessBus(retry_delay=0)
+    runtime = ServiceRuntime(FINANCE, settings.for_service("finance"), bus=bus)
+    await runtime.start()
+    yield runtime
+    await runtime.stop()
+    await bus.close()
+
+
+def approved_envelope(project_id="p-1") -> Envelope:
+    payload = ProjectApproved(project_id=project_id, code="CITY-2026-0001", name="n", unit_id="u", unit_path=["u"],
+                              jurisdiction="CITY", kind="APPLICATION_SYSTEM_NEW", investment_estimate=100,
+                              fund_sources=[], approved_at=datetime.now(timezone.utc))
+    return Envelope.wrap(payload, source="approval", subject=project_id)
+
+
+async def count(runtime, table, *where) -> int:
+    async with runtime.sessions() as session:
+        return (await session.execute(select(func.count()).select_from(table).where(*where))).scalar_one()
+
+
+async def test_the_same_event_delivered_twice_has_one_effect(finance):
+    envelope = approved_envelope()
+    await finance.consumer(envelope)
+    await finance.consumer(Envelope.from_bytes(envelope.to_bytes()))  # the redelivery, as off the wire
+    assert await count(finance, budget_reviews) == 1
+    assert await count(finance, finance.outbox) == 1  # one budget_review.opened event, not two
+    assert await count(finance, finance.inbox) == 1
+
+
+async def test_a_failing_effect_leaves_no_inbox_row_so_the_redelivery_is_processed(finance):
+    envelope = approved_envelope()
+    broken = Envelope(**{**envelope.model_dump(), "data": {**envelope.data, "investment_estimate": -5}})
+    with pytest.raises(ValueError):
+        await finance.consumer(broken)
+    assert await count(finance, finance.inbox) == 0 and await count(finance, budget_reviews) == 0
+
+
+async def test_an_event_committed_while_the_bus_is_down_is_published_when_it_returns(tmp_path, keys):
+    settings = Settings(data_dir=tmp_path, jwt_public_key_file=keys[1], relay_poll_interval=0.05)
+    bus = InProcessBus(retry_delay=0)
+    received: list[str] = []
+
+    async def listener(envelope):
+        received.append(envelope.id)
+
+    await bus.subscribe("listener", ["#"], listener)
+    approval = ServiceRuntime(APPROVAL, settings.for_service("approval"), bus=bus)
+    await approval.start()
+    try:
+        await bus.close()  # the broker goes away
+        await bus.subscribe("listener", ["#"], listener)
+        async with approval.uow() as uow:
+            envelope = await uow.emit(approved_envelope().payload(), subject="p-1")
+            await uow.commit()
+        await eventually(lambda: _has_error(approval))
+        assert received == []
+        assert await count(approval, approval.outbox, approval.outbox.c.published_at.is_(None)) == 1
+        await bus.start()  # the broker is back
+        await eventually(lambda: _async_value(received == [envelope.id]))
+        assert await count(approval, approval.outbox, approval.outbox.c.published_at.is_(None)) == 0
+    finally:
+        await approval.stop()
+        await bus.close()
+
+
+async def _has_error(runtime) -> bool:
+    return runtime.relay.last_error is not None
+
+
+async def _async_value(value):
+    return value
