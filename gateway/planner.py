@@ -289,7 +289,9 @@ def _build(group: _Group, kind: str, operation: ast.OperationDefinitionNode, cou
     children = [_build(child, kind, operation, counter) for child in group.children]
     if not children:
         return fetch
-    return Sequence([fetch, children[0] if len(children) == 1 else Parallel(children)])
+    if len(children) == 1:  # a single dependent chain reads best as one flat sequence
+        return Sequence([fetch, *(children[0].nodes if isinstance(children[0], Sequence) else children)])
+    return Sequence([fetch, Parallel(children)])
 
 
 def plan(supergraph: Supergraph, document: DocumentNode, operation_name: str | None = None,

@@ -287,7 +287,7 @@ def compose(subgraph_sdls: Mapping[str, str], *, enforce_shareable: bool = True)
     def named(names):
         return tuple(ast.NamedTypeNode(name=ast.NameNode(value=n)) for n in names if n not in hidden)
 
-    for t in sorted(types.values(), key=lambda t: (t.name not in ("Query", "Mutation"), t.name)):
+    for t in sorted(types.values(), key=lambda t: ({"Query": 0, "Mutation": 1}.get(t.name, 2), t.name)):
         parts: dict = {}
         if t.kind in ("object", "interface"):
             parts = {"fields": tuple(_merge_fields(t, owners, problems, enforce_shareable)), "interfaces": named(t.interfaces)}
