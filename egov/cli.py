@@ -1,4 +1,4 @@
-"""The `egov` command line: run everything embedded, serve one service, migrate, mint tokens, check the trail."""
+"""The `egov` command line: run everything embedded, serve one service, migrate, mint tokens, print the event catalog."""
 from __future__ import annotations
 
 import argparse
@@ -90,6 +90,12 @@ def cmd_token(args) -> None:
     print(token)
 
 
+def cmd_asyncapi(_args) -> None:
+    from egov.asyncapi import asyncapi_document
+
+    print(json.dumps(asyncapi_document(), indent=2, ensure_ascii=False))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="egov", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -116,6 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--role", action="append", help="a role (repeatable)")
     token.add_argument("--ttl", type=int, default=8 * 3600, help="lifetime in seconds")
     token.set_defaults(func=cmd_token)
+
+    asyncapi = commands.add_parser("asyncapi", help="print the event catalog as an AsyncAPI 3.0 document")
+    asyncapi.set_defaults(func=cmd_asyncapi)
     return parser
 
 

@@ -53,6 +53,7 @@ class _Run:
         self.data: dict = {}
         self.errors: list[dict] = []
         self.failed: list[tuple] = []  # client paths left null because of a subgraph error: no extra errors there
+        self.unavailable: set[str] = set()
 
     async def run(self, node) -> None:
         if isinstance(node, Sequence):
@@ -73,8 +74,10 @@ class _Run:
             return response
         except Exception:  # noqa: BLE001 - any failure to reach a subgraph degrades to partial data
             logger.warning("subgraph %s failed", fetch.subgraph, exc_info=True)
-            self.errors.append({"message": f'Subgraph "{fetch.subgraph}" is unavailable.',
-                                "extensions": {"code": "SUBGRAPH_UNAVAILABLE", "subgraph": fetch.subgraph}})
+            if fetch.subgraph not in self.unavailable:  # one error per subgraph, however many fetches it had
+                self.unavailable.add(fetch.subgraph)
+                self.errors.append({"message": f'Subgraph "{fetch.subgraph}" is unavailable.',
+                                    "extensions": {"code": "SUBGRAPH_UNAVAILABLE", "subgraph": fetch.subgraph}})
             self.failed.extend(paths)
             return None
 

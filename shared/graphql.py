@@ -119,4 +119,4 @@ def subgraph_schema(*, query: type, mutation: type | None = None, types: list[ty
     """A bureau's Apollo Federation v2 subgraph schema, configured the same way in every service."""
     return strawberry.federation.Schema(query=query, mutation=mutation, types=list(types),
                                         config=StrawberryConfig(scalar_map={Fen: FEN_SCALAR}),
-                                        extensions=[mask_errors()], federation_version="2.11")
+                                        extensions=[mask_errors], federation_version="2.11")

@@ -1,0 +1,61 @@
+"""The catalog of events as an AsyncAPI 3.0 document, for other agencies that bind their own queues."""
+from __future__ import annotations
+
+from egov.registry import SERVICES
+from shared.events import CATALOG, Envelope
+
+
+def consumers_of(event_type: str) -> list[str]:
+    return [name for name, definition in SERVICES.items() if event_type in definition.handlers]
+
+
+def asyncapi_document() -> dict:
+    channels, operations, messages, schemas = {}, {}, {}, {}
+    envelope_schema = Envelope.model_json_schema()
+    envelope_schema["properties"].pop("data")
+    schemas["Envelope"] = envelope_schema
+    for event_type, model in sorted(CATALOG.items()):
+        name = event_type.replace(".", "_")
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for definition, nested in schema.pop("$defs", {}).items():
+            schemas[definition] = nested
+        schemas[model.__name__] = schema
+        messages[name] = {
+            "name": event_type,
+            "title": model.__name__,
+            "summary": (model.__doc__ or "").strip().splitlines()[0] if model.__doc__ else event_type,
+            "contentType": "application/json",
+            "payload": {
+                "allOf": [{"$ref": "#/components/schemas/Envelope"}, {
+                    "type": "object",
+                    "properties": {"type": {"const": event_type},
+                                   "data": {"$ref": f"#/components/schemas/{model.__name__}"}},
+                }],
+            },
+        }
+        channels[name] = {
+            "address": event_type,
+            "description": f"Routing key {event_type} on the topic exchange <prefix>.events. "
+                           f"Consumed by: {', '.join(consumers_of(event_type)) or 'no service yet'}.",
+            "messages": {name: {"$ref": f"#/components/messages/{name}"}},
+        }
+        operations[f"publish_{name}"] = {
+            "action": "send",
+            "channel": {"$ref": f"#/channels/{name}"},
+            "summary": f"{event_type.split('.')[0]} service publishes through its transactional outbox",
+        }
+    return {
+        "asyncapi": "3.0.0",
+        "info": {
+            "title": "Yiyang project-governance events",
+            "version": "1.0.0",
+            "description": "Domain events of the approval, finance, audit and secrecy services. Messages are "
+                           "persistent JSON envelopes; the routing key is the versioned event type; the same "
+                           "event may be delivered more than once, so consumers deduplicate by envelope id.",
+        },
+        "defaultContentType": "application/json",
+        "servers": {"rabbitmq": {"host": "127.0.0.1:5672", "protocol": "amqp", "protocolVersion": "0.9.1"}},
+        "channels": channels,
+        "operations": operations,
+        "components": {"messages": messages, "schemas": schemas},
+    }

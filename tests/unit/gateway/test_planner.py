@@ -1,0 +1,268 @@
+"""The gateway's composition, query planning and execution, against three in-process Strawberry subgraphs."""
+from __future__ import annotations
+
+import pytest
+from graphql import build_client_schema, get_introspection_query, parse
+
+from gateway.execution import execute
+from gateway.planner import Fetch, Parallel, Sequence, plan
+from gateway.supergraph import CompositionError, compose
+from tests.unit.gateway import subgraphs
+from tests.unit.gateway.subgraphs import STATS, RecordingFetcher
+
+
+@pytest.fixture(scope="module")
+def supergraph():
+    return compose(subgraphs.service_sdls())
+
+
+@pytest.fixture(autouse=True)
+def fresh_data():
+    subgraphs.reset()
+
+
+async def run(supergraph, query, variables=None, *, down=(), operation_name=None, **options):
+    fetcher = RecordingFetcher(down)
+    return await execute(supergraph, query, variables, operation_name, fetcher, **options), fetcher
+
+
+# -- composition ------------------------------------------------------------------------------------------------
+def test_client_schema_merges_the_subgraphs_and_hides_federation(supergraph):
+    product = supergraph.schema.get_type("Product")
+    assert list(product.fields) == ["id", "name", "price", "legacyCode", "reviews", "internalNotes", "inStock",
+                                    "shippingCost"]
+    assert product.description == "Something the shop sells."
+    assert product.fields["reviews"].description == "Reviews of this product, oldest first."
+    assert product.fields["legacyCode"].deprecation_reason == "Use id."
+    for machinery in ("_entities", "_service", "_Any", "_Entity", "_Service", "@key", "@external", "@requires",
+                      "@link", "_FieldSet"):
+        assert machinery not in supergraph.sdl
+    assert set(supergraph.schema.query_type.fields) == {"product", "products", "secret", "reviews", "search"}
+    assert list(supergraph.schema.mutation_type.fields) == ["createProduct", "addReview"]
+
+
+def test_ownership_keys_and_requires_are_recorded(supergraph):
+    assert supergraph.owners("Product", "name") == ("products",)
+    assert supergraph.owners("Product", "price") == ("products",)  # @external in inventory: not its to resolve
+    assert supergraph.owners("Product", "reviews") == ("reviews",)
+    assert supergraph.owners("Product", "id") == ("products", "reviews", "inventory")
+    assert supergraph.root_owners[("Query", "search")] == "reviews"
+    assert supergraph.root_owners[("Mutation", "createProduct")] == "products"
+    assert [k.fields for k in supergraph.keys("Product", "inventory")] == ["id"]
+    assert supergraph.keys("Review", "products") == ()
+    assert ("Product", "shippingCost", "inventory") in supergraph.requires
+
+
+A = '''extend schema @link(url: "https://specs.apollo.dev/federation/v2.11", import: ["@key", "@shareable"])
+type Query { a: Thing  shared: Int }
+type Thing @key(fields: "id") { id: ID!  size: Int  label: String }
+enum Colour { RED }
+'''
+B = '''extend schema @link(url: "https://specs.apollo.dev/federation/v2.11", import: ["@key", "@shareable"])
+type Query { b: Thing  shared: Int }
+type Thing @key(fields: "id") { id: ID!  size: String  label: String }
+input Colour { r: Int }
+'''
+
+
+def test_composition_reports_every_conflict():
+    with pytest.raises(CompositionError) as raised:
+        compose({"a": A, "b": B})
+    problems = raised.value.problems
+    assert len(problems) == 5, problems
+    assert any('"Thing.size" has conflicting types: Int in "a", String in "b"' in p for p in problems)
+    assert any('"Thing.size"' in p and "@shareable" in p for p in problems)
+    assert any('"Thing.label"' in p and "@shareable" in p for p in problems)
+    assert any('"Query.shared"' in p and "@shareable" in p for p in problems)
+    assert any('"Colour"' in p and "enum" in p and "input" in p for p in problems)
+    assert "Thing.size" in str(raised.value)
+
+
+def test_shareable_and_key_fields_may_be_resolved_by_several_subgraphs():
+    shared_a = A.replace("label: String", "label: String @shareable").replace("shared: Int", "shared: Int @shareable")
+    shared_b = B.replace("size: String", "size: Int").replace("label: String", "label: String @shareable") \
+        .replace("shared: Int", "shared: Int @shareable").replace("input Colour { r: Int }", "")
+    supergraph = compose({"a": shared_a, "b": shared_b})
+    assert supergraph.owners("Thing", "label") == ("a", "b")
+    assert supergraph.owners("Thing", "id") == ("a", "b")
+
+
+# -- planning ---------------------------------------------------------------------------------------------------
+async def test_entity_chain_products_reviews_products(supergraph):
+    query = '{ product(id: "1") { name reviews { body product { name } } } }'
+    result, fetcher = await run(supergraph, query)
+    assert result == {"data": {"product": {"name": "Lamp", "reviews": [
+        {"body": "Bright", "product": {"name": "Lamp"}}, {"body": "Too bright", "product": {"name": "Lamp"}}]}}}
+    assert fetcher.subgraphs == ["products", "reviews", "products"]
+    root, to_reviews, back = fetcher.calls
+    assert "_entities" not in root[1] and "_gw_key_id: id" in root[1] and "_gw_typename: __typename" in root[1]
+    assert to_reviews[2] == {"representations": [{"__typename": "Product", "id": "1"}]}
+    assert "_entities(representations: $representations)" in to_reviews[1] and "... on Product" in to_reviews[1]
+    assert back[2] == {"representations": [{"__typename": "Product", "id": "1"}]}  # deduplicated: two reviews, one product
+
+    query_plan = plan(supergraph, parse(query), None)
+    assert isinstance(query_plan.node, Sequence)
+    assert [(f.subgraph, ".".join(f.path)) for f in query_plan.fetches()] == [
+        ("products", ""), ("reviews", "product"), ("products", "product.reviews.@.product")]
+    text = str(query_plan)
+    assert text.startswith("QueryPlan {") and 'Fetch(service: "reviews")' in text
+    assert 'Flatten(path: "product.reviews.@.product")' in text
+
+
+async def test_a_list_is_completed_with_one_batched_entities_call(supergraph):
+    result, fetcher = await run(supergraph, "{ products { name reviews { body } } }")
+    assert [p["name"] for p in result["data"]["products"]] == ["Lamp", "Desk", "Chair"]
+    assert result["data"]["products"][2]["reviews"] == []
+    assert fetcher.subgraphs == ["products", "reviews"]
+    (_, variables), = fetcher.entity_calls("reviews")
+    assert [r["id"] for r in variables["representations"]] == ["1", "2", "3"]
+    assert STATS.batches["reviews.Product"] == [["1", "2", "3"]]  # one DataLoader batch on the subgraph side
+
+
+async def test_representations_are_deduplicated_and_unknown_entities_become_null(supergraph):
+    result, fetcher = await run(supergraph, "{ reviews { id product { name } } }")
+    assert result == {"data": {"reviews": [
+        {"id": "r1", "product": {"name": "Lamp"}}, {"id": "r2", "product": {"name": "Lamp"}},
+        {"id": "r3", "product": {"name": "Desk"}}, {"id": "r4", "product": None}]}}  # products knows no "99"
+    (_, variables), = fetcher.entity_calls("products")
+    assert [r["id"] for r in variables["representations"]] == ["1", "2", "99"]
+
+
+async def test_null_parent_means_no_dependent_fetch(supergraph):
+    result, fetcher = await run(supergraph, '{ product(id: "404") { name reviews { body } } }')
+    assert result == {"data": {"product": None}}
+    assert fetcher.subgraphs == ["products"]
+
+
+async def test_aliases_variables_fragments_and_directives(supergraph):
+    query = '''
+      query Shop($id: ID!, $withReviews: Boolean!, $unused: Int) {
+        first: product(id: $id) { ...Basics title: name }
+        other: product(id: "2") { __typename id: name }
+      }
+      fragment Basics on Product {
+        id
+        ... on Product { reviews @include(if: $withReviews) { text: body } }
+        price @skip(if: true)
+      }'''
+    result, fetcher = await run(supergraph, query, {"id": "1", "withReviews": True, "unused": 3},
+                                operation_name="Shop")
+    assert result == {"data": {
+        "first": {"id": "1", "reviews": [{"text": "Bright"}, {"text": "Too bright"}], "title": "Lamp"},
+        "other": {"__typename": "Product", "id": "Desk"}}}
+    assert list(result["data"]["first"]) == ["id", "reviews", "title"]  # the client's order, not the subgraphs'
+    (_, products_query, products_variables), (_, reviews_query, reviews_variables) = fetcher.calls
+    assert "first: product(id: $id)" in products_query and "($id: ID!)" in products_query
+    assert products_variables == {"id": "1"}  # only what this fetch uses
+    assert "price" not in products_query and "@include" not in reviews_query and "text: body" in reviews_query
+    assert set(reviews_variables) == {"representations"}
+
+    result, fetcher = await run(supergraph, query, {"id": "1", "withReviews": False}, operation_name="Shop")
+    assert result["data"]["first"] == {"id": "1", "title": "Lamp"}
+    assert fetcher.subgraphs == ["products"]
+
+
+async def test_client_aliases_cannot_collide_with_the_planners_fields(supergraph):
+    query = '{ product(id: "1") { id: name _gw_key_id: price reviews { body } } }'
+    result, _ = await run(supergraph, query)
+    assert result == {"data": {"product": {"id": "Lamp", "_gw_key_id": 120,
+                                           "reviews": [{"body": "Bright"}, {"body": "Too bright"}]}}}
+
+
+async def test_unions_typename_and_parallel_dependents(supergraph):
+    query = '{ search(text: "bright") { __typename ... on Product { name } ... on Review { body product { name } } } }'
+    result, fetcher = await run(supergraph, query)
+    assert result == {"data": {"search": [
+        {"__typename": "Product", "name": "Lamp"},
+        {"__typename": "Review", "body": "Bright", "product": {"name": "Lamp"}},
+        {"__typename": "Review", "body": "Too bright", "product": {"name": "Lamp"}}]}}
+    assert fetcher.subgraphs == ["reviews", "products", "products"]
+
+    query_plan = plan(supergraph, parse('{ product(id: "1") { reviews { body } inStock } }'), None)
+    first, parallel = query_plan.node.nodes
+    assert isinstance(first, Fetch) and isinstance(parallel, Parallel)
+    assert sorted(n.subgraph for n in parallel.nodes) == ["inventory", "reviews"]
+
+
+async def test_requires_hands_the_required_fields_to_the_subgraph(supergraph):
+    result, fetcher = await run(supergraph, "{ products(first: 3) { id shippingCost inStock } }")
+    assert result == {"data": {"products": [{"id": "1", "shippingCost": 0, "inStock": True},
+                                            {"id": "2", "shippingCost": 0, "inStock": True},
+                                            {"id": "3", "shippingCost": 5, "inStock": False}]}}
+    assert "_gw_req_price: price" in fetcher.calls[0][1]
+    (_, variables), = fetcher.entity_calls("inventory")
+    assert variables["representations"][2] == {"__typename": "Product", "id": "3", "price": 80}
+
+
+# -- errors -----------------------------------------------------------------------------------------------------
+async def test_forbidden_errors_pass_through_with_code_and_client_path(supergraph):
+    result, _ = await run(supergraph, '{ secret products { id internalNotes } }')
+    assert result["data"]["secret"] is None
+    assert [p["internalNotes"] for p in result["data"]["products"]] == ["notes on 1", None, "notes on 3"]
+    assert result["errors"] == [
+        {"message": "secrets are for auditors", "path": ["secret"], "extensions": {"code": "FORBIDDEN"}},
+        {"message": "notes on this product are for staff", "path": ["products", 1, "internalNotes"],
+         "extensions": {"code": "FORBIDDEN"}}]
+
+
+async def test_a_subgraph_that_is_down_gives_partial_data(supergraph):
+    query = '{ product(id: "1") { name internalNotes } reviews { body } }'
+    result, fetcher = await run(supergraph, query, down=("reviews",))
+    assert result["data"] == {"product": {"name": "Lamp", "internalNotes": None}, "reviews": None}
+    assert result["errors"] == [{"message": 'Subgraph "reviews" is unavailable.',
+                                 "extensions": {"code": "SUBGRAPH_UNAVAILABLE", "subgraph": "reviews"}}]
+    assert sorted(fetcher.subgraphs) == ["products", "reviews", "reviews"]
+
+
+async def test_a_non_null_field_of_a_down_subgraph_nulls_its_parent_without_extra_errors(supergraph):
+    result, _ = await run(supergraph, '{ product(id: "1") { name inStock } }', down=("inventory",))
+    assert result["data"] == {"product": None}  # inStock is Boolean!: its parent goes null, as GraphQL says
+    assert [e["extensions"]["code"] for e in result["errors"]] == ["SUBGRAPH_UNAVAILABLE"]
+
+
+# -- mutations --------------------------------------------------------------------------------------------------
+async def test_mutations_run_one_after_another_in_document_order(supergraph):
+    query = '''mutation {
+      a: createProduct(name: "A") { id name }
+      r: addReview(productId: "1", body: "nice") { body product { name } }
+      b: createProduct(name: "B") { id }
+      c: createProduct(name: "C") { id inStock }
+    }'''
+    result, fetcher = await run(supergraph, query)
+    assert result == {"data": {"a": {"id": "4", "name": "A"}, "r": {"body": "nice", "product": {"name": "Lamp"}},
+                               "b": {"id": "5"}, "c": {"id": "6", "inStock": True}}}
+    assert STATS.mutations == ["start:createProduct A", "end:createProduct A", "start:addReview nice",
+                               "end:addReview nice", "start:createProduct B", "end:createProduct B",
+                               "start:createProduct C", "end:createProduct C"]
+    assert fetcher.subgraphs == ["products", "reviews", "products", "products", "inventory"]
+    assert fetcher.calls[0][1].startswith("mutation") and fetcher.calls[2][1].startswith("query")
+    assert "b: createProduct" in fetcher.calls[3][1] and "c: createProduct" in fetcher.calls[3][1]  # neighbours share
+
+
+# -- answered by the gateway alone --------------------------------------------------------------------------------
+async def test_introspection_needs_no_fetch(supergraph):
+    result, fetcher = await run(supergraph, '{ __typename __type(name: "Product") { fields { name } } }')
+    assert result["data"]["__typename"] == "Query"
+    assert "reviews" in [f["name"] for f in result["data"]["__type"]["fields"]]
+    result, fetcher2 = await run(supergraph, get_introspection_query(descriptions=True))
+    assert "errors" not in result
+    client_schema = build_client_schema(result["data"])  # what GraphiQL does with it
+    assert client_schema.get_type("Review") is not None and client_schema.get_type("_Entity") is None
+    assert fetcher.calls == [] and fetcher2.calls == []
+
+
+async def test_invalid_documents_and_variables_are_refused_without_fetching(supergraph):
+    for query, variables in [('{ product(id: "1") { nope } }', None), ("{ product(id: ", None),
+                             ("query($id: ID!) { product(id: $id) { name } }", {}),
+                             ("{ _entities(representations: []) { __typename } }", None)]:
+        result, fetcher = await run(supergraph, query, variables)
+        assert "data" not in result and result["errors"], query
+        assert fetcher.calls == []
+
+
+async def test_the_plan_can_be_returned_and_observed(supergraph):
+    seen = []
+    result, _ = await run(supergraph, '{ product(id: "1") { reviews { body } } }', include_plan=True,
+                          plan_hook=seen.append)
+    assert result["extensions"]["queryPlan"] == str(seen[0])
+    assert 'Flatten(path: "product")' in result["extensions"]["queryPlan"]
