@@ -19,7 +19,7 @@ from graphql import (DocumentNode, GraphQLError, ValidationRule, execute as grap
 from graphql.execution.values import get_variable_values
 
 from gateway.limits import request_variables
-from gateway.planner import TYPENAME, Fetch, Parallel, PlanningError, QueryPlan, Sequence, plan
+from gateway.planner import Fetch, Parallel, PlanningError, QueryPlan, Sequence, plan
 from gateway.supergraph import Supergraph
 
 logger = logging.getLogger(__name__)
@@ -115,9 +115,10 @@ class _Run:
             if value is None:
                 return
             if depth == len(fetch.path):
-                spec = fetch.representations.get(value.get(TYPENAME)) if isinstance(value, dict) else None
+                typename = value.get(fetch.typename_key) if isinstance(value, dict) else None
+                spec = fetch.representations.get(typename) if typename else None
                 if spec is not None:
-                    representation = {"__typename": value[TYPENAME], **{f: value.get(k) for f, k in spec.items()}}
+                    representation = {"__typename": typename, **{f: value.get(k) for f, k in spec.items()}}
                     key = json.dumps(representation, sort_keys=True, default=str)
                     found.setdefault(key, (representation, []))[1].append((value, path, container, slot))
                 return
@@ -169,10 +170,6 @@ def _by_response_key(source: Any, info, **_args) -> Any:
     return source.get(info.path.key) if isinstance(source, Mapping) else None
 
 
-def _runtime_type(value: Any, *_args) -> str | None:
-    return value.get(TYPENAME) if isinstance(value, Mapping) else None
-
-
 async def execute(supergraph: Supergraph, document_or_source: DocumentNode | str, variables: dict | None,
                   operation_name: str | None, fetch: Fetcher, *,
                   validation_rules: Seq[type[ValidationRule]] = (), include_plan: bool = False,
@@ -214,7 +211,8 @@ async def execute(supergraph: Supergraph, document_or_source: DocumentNode | str
         await run.run(query_plan.node)
     shaped = graphql_execute(supergraph.schema, document, root_value=run.data, variable_values=variables,
                              operation_name=operation_name, field_resolver=_by_response_key,
-                             type_resolver=_runtime_type)
+                             type_resolver=lambda value, *_: value.get(query_plan.typename_key)
+                             if isinstance(value, Mapping) else None)
     if asyncio.iscoroutine(shaped) or isinstance(shaped, asyncio.Future):
         shaped = await shaped
     response: dict = {"data": shaped.data}

@@ -12,14 +12,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-from graphql import (DocumentNode, GraphQLList, GraphQLNonNull, get_named_type, get_operation_ast, is_abstract_type,
-                     is_composite_type, print_ast)
+from graphql import (DocumentNode, GraphQLList, GraphQLNonNull, Visitor, get_named_type, get_operation_ast,
+                     is_abstract_type, is_composite_type, print_ast, visit)
 from graphql.language import ast
 
 from gateway.supergraph import Supergraph
 
-RESERVED_PREFIX = "_gw_"
-TYPENAME = "_gw_typename"  # where the planner reads __typename; also how the executor resolves abstract types
+RESERVED_PREFIX = "_gw_"  # planner-only response keys start with this (or _gw2_, ... if the client uses it)
 
 
 class PlanningError(Exception):
@@ -35,6 +34,7 @@ class Fetch:
     representations: Mapping[str, Mapping[str, str]] | None = None  # entity -> field -> response key holding it
     representations_variable: str = "representations"
     root_keys: tuple[str, ...] = ()   # for root fetches: the client response keys this fetch fills
+    typename_key: str = RESERVED_PREFIX + "typename"  # where objects at `path` hold their __typename
 
 
 @dataclass
@@ -54,6 +54,7 @@ PlanNode = Union[Fetch, Sequence, Parallel]
 class QueryPlan:
     kind: str                # "query" | "mutation"
     node: PlanNode | None    # None when the gateway answers alone (introspection, __typename)
+    typename_key: str = RESERVED_PREFIX + "typename"  # response key holding the runtime type of planned objects
 
     def fetches(self) -> list[Fetch]:
         def walk(node):
@@ -119,12 +120,12 @@ def _variables_in(value: ast.ValueNode) -> Iterable[str]:
             yield from _variables_in(item.value)
 
 
-def _dedupe(selections: Iterable) -> tuple:
+def _dedupe(selections: Iterable, prefix: str) -> tuple:
     """Reserved fields are added once per dependent field; send each only once."""
     seen, out = set(), []
     for selection in selections:
         key = print_ast(selection) if isinstance(selection, ast.FieldNode) and selection.alias and \
-            selection.alias.value.startswith(RESERVED_PREFIX) else id(selection)
+            selection.alias.value.startswith(prefix) else id(selection)
         if key not in seen:
             seen.add(key)
             out.append(selection)
@@ -137,6 +138,8 @@ class _Planner:
         self.schema = supergraph.schema
         self.variables = variables
         self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, ast.FragmentDefinitionNode)}
+        self.prefix = _free_prefix(document)
+        self.typename = f"{self.prefix}typename"
 
     # -- the client's selections, as the executor would see them --------------------------------------------
     def included(self, node) -> bool:
@@ -193,14 +196,14 @@ class _Planner:
                 output = output.of_type
             sub_path = path + (key,) + ("@",) * lists
             selections = self.composite(group, output, [n.selection_set for n in nodes], sub_path)
-            selection_set = ast.SelectionSetNode(selections=_dedupe(selections))
+            selection_set = ast.SelectionSetNode(selections=_dedupe(selections, self.prefix))
         return _field(node.name.value, key, selection_set, node.arguments or ())
 
     def composite(self, group: _Group, output, selection_sets, path: tuple) -> list:
         if not is_abstract_type(output):
             return self.select(group, output.name, self.collect(selection_sets, output.name), path) \
-                or [_field("__typename", TYPENAME)]  # everything was @skip-ped: a selection may not be empty
-        selections = [_field("__typename", TYPENAME)]  # the executor needs the runtime type of abstract values
+                or [_field("__typename", self.typename)]  # everything was @skip-ped: a selection may not be empty
+        selections = [_field("__typename", self.typename)]  # the executor needs the runtime type of abstract values
         for runtime in sorted(self.supergraph.objects_in(group.subgraph, output.name)):
             if self.schema.get_type(runtime) is None:
                 continue  # @inaccessible: the client cannot select anything on it
@@ -208,7 +211,7 @@ class _Planner:
             if inner:
                 selections.append(ast.InlineFragmentNode(
                     type_condition=ast.NamedTypeNode(name=_name(runtime)), directives=(),
-                    selection_set=ast.SelectionSetNode(selections=_dedupe(inner))))
+                    selection_set=ast.SelectionSetNode(selections=_dedupe(inner, self.prefix))))
         return selections
 
     def select(self, group: _Group, parent: str, fields: Mapping[str, list], path: tuple) -> list:
@@ -233,10 +236,10 @@ class _Planner:
             raise PlanningError(f'cannot plan "{parent}.{name}": no subgraph resolving it has a resolvable @key')
         for target in candidates:
             for entity_key in supergraph.keys(parent, target):
-                provided = {s.name.value: f"{RESERVED_PREFIX}key_{s.name.value}" for s in entity_key.selection.selections}
+                provided = {s.name.value: f"{self.prefix}key_{s.name.value}" for s in entity_key.selection.selections}
                 required = supergraph.requires.get((parent, name, target))
                 needed = dict(provided)
-                needed.update({s.name.value: f"{RESERVED_PREFIX}req_{s.name.value}" for s in
+                needed.update({s.name.value: f"{self.prefix}req_{s.name.value}" for s in
                                (required.selections if required else ())})
                 if all(supergraph.resolves(group.subgraph, parent, f) for f in needed):
                     break
@@ -254,39 +257,53 @@ class _Planner:
         child.selections.setdefault(parent, []).append(self.field(child, parent, key, nodes, path))
         originals = {s.name.value: s for s in entity_key.selection.selections}
         originals.update({s.name.value: s for s in (required.selections if required else ())})
-        return [_field("__typename", TYPENAME)] + [
+        return [_field("__typename", self.typename)] + [
             _field(f, alias, originals[f].selection_set) for f, alias in needed.items()]
 
 
-def _operation(kind: str, name: str, variable_definitions, selections) -> str:
+def _free_prefix(document: DocumentNode) -> str:
+    """A prefix no response key of the client's document starts with: planner fields can never collide."""
+    keys: set[str] = set()
+
+    class Keys(Visitor):
+        def enter_field(self, node, *_):
+            keys.add((node.alias or node.name).value)
+
+    visit(document, Keys())
+    candidates = (RESERVED_PREFIX if n == 1 else f"_gw{n}_" for n in range(1, len(keys) + 2))
+    return next(p for p in candidates if not any(k.startswith(p) for k in keys))
+
+
+def _operation(kind: str, name: str, variable_definitions, selections, prefix: str) -> str:
     return print_ast(ast.OperationDefinitionNode(
         operation=ast.OperationType(kind), name=_name(name), variable_definitions=tuple(variable_definitions),
-        directives=(), selection_set=ast.SelectionSetNode(selections=_dedupe(selections))))
+        directives=(), selection_set=ast.SelectionSetNode(selections=_dedupe(selections, prefix))))
 
 
-def _build(group: _Group, kind: str, operation: ast.OperationDefinitionNode, counter: list[int]) -> PlanNode:
+def _build(group: _Group, kind: str, operation: ast.OperationDefinitionNode, counter: list[int], prefix: str) -> PlanNode:
     counter[0] += 1
     label = re.sub(r"\W", "_", f"{operation.name.value if operation.name else 'Anonymous'}__{group.subgraph}__{counter[0]}")
     declared = [d for d in operation.variable_definitions or () if d.variable.name.value in group.variables]
     forwarded = tuple(d.variable.name.value for d in declared)
     if group.path == ():
-        fetch = Fetch(group.subgraph, _operation(kind, label, declared, group.selections[""]), forwarded,
-                      root_keys=tuple(group.root_keys))
+        fetch = Fetch(group.subgraph, _operation(kind, label, declared, group.selections[""], prefix), forwarded,
+                      root_keys=tuple(group.root_keys), typename_key=f"{prefix}typename")
     else:
         taken = {d.variable.name.value for d in operation.variable_definitions or ()}
-        variable = "representations" if "representations" not in taken else f"{RESERVED_PREFIX}representations"
+        variable = next(v for n in range(len(taken) + 1) if (v := "_" * n + "representations") not in taken)
         representations = ast.VariableDefinitionNode(
             variable=ast.VariableNode(name=_name(variable)), directives=(),
             type=ast.NonNullTypeNode(type=ast.ListTypeNode(type=ast.NonNullTypeNode(
                 type=ast.NamedTypeNode(name=_name("_Any"))))))
         entities = _field("_entities", None, ast.SelectionSetNode(selections=tuple(
             ast.InlineFragmentNode(type_condition=ast.NamedTypeNode(name=_name(t)), directives=(),
-                                   selection_set=ast.SelectionSetNode(selections=_dedupe(s)))
+                                   selection_set=ast.SelectionSetNode(selections=_dedupe(s, prefix)))
             for t, s in group.selections.items())),
             [ast.ArgumentNode(name=_name("representations"), value=ast.VariableNode(name=_name(variable)))])
-        fetch = Fetch(group.subgraph, _operation("query", label, [representations, *declared], [entities]), forwarded,
-                      path=group.path, representations=group.representation, representations_variable=variable)
-    children = [_build(child, kind, operation, counter) for child in group.children]
+        fetch = Fetch(group.subgraph, _operation("query", label, [representations, *declared], [entities], prefix),
+                      forwarded, path=group.path, representations=group.representation,
+                      representations_variable=variable, typename_key=f"{prefix}typename")
+    children = [_build(child, kind, operation, counter, prefix) for child in group.children]
     if not children:
         return fetch
     if len(children) == 1:  # a single dependent chain reads best as one flat sequence
@@ -323,7 +340,6 @@ def plan(supergraph: Supergraph, document: DocumentNode, operation_name: str | N
         group.root_keys.append(key)
         group.selections.setdefault("", []).append(planner.field(group, root.name, key, nodes, ()))
     counter = [0]
-    built = [_build(g, kind, operation, counter) for g in groups]
-    if not built:
-        return QueryPlan(kind, None)
-    return QueryPlan(kind, built[0] if len(built) == 1 else (Sequence if kind == "mutation" else Parallel)(built))
+    built = [_build(g, kind, operation, counter, planner.prefix) for g in groups]
+    node = (built[0] if len(built) == 1 else (Sequence if kind == "mutation" else Parallel)(built)) if built else None
+    return QueryPlan(kind, node, planner.typename)

@@ -37,18 +37,17 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _production_needs_real_infrastructure(self) -> "Settings":
         if self.environment == "production":
-            missing = [
-                name
-                for name, value in (
-                    ("DATABASE_URL", self.database_url),
-                    ("AMQP_URL", self.amqp_url),
-                    ("JWT_PUBLIC_KEY_FILE or JWT_PUBLIC_KEY", self.jwt_public_key_file or self.jwt_public_key),
-                )
-                if not value
-            ]
+            missing = [name for name, value in self.required_in_production() if not value]
             if missing:
                 raise ValueError(f"production refuses development defaults; set {', '.join(missing)}")
         return self
+
+    def required_in_production(self) -> list[tuple[str, object]]:
+        return [
+            ("DATABASE_URL", self.database_url),
+            ("AMQP_URL", self.amqp_url),
+            ("JWT_PUBLIC_KEY_FILE or JWT_PUBLIC_KEY", self.jwt_public_key_file or self.jwt_public_key),
+        ]
 
     @property
     def embedded(self) -> bool:
@@ -76,6 +75,10 @@ class GatewaySettings(Settings):
     max_aliases: int = Field(default=30, gt=0)
     max_cost: int = Field(default=5000, gt=0)
     subgraph_timeout: float = Field(default=30.0, gt=0)
+
+    def required_in_production(self) -> list[tuple[str, object]]:
+        # The gateway has no database and no broker of its own; it only verifies tokens.
+        return [("JWT_PUBLIC_KEY_FILE or JWT_PUBLIC_KEY", self.jwt_public_key_file or self.jwt_public_key)]
 
     def subgraph_urls(self) -> dict[str, str]:
         return {"approval": self.approval_url, "finance": self.finance_url, "audit": self.audit_url,
