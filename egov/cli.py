@@ -70,6 +70,9 @@ def cmd_migrate(args) -> None:
     from shared.migrations import current_revision, upgrade
 
     settings = Settings()
+    unknown = set(args.services) - set(SERVICES)
+    if unknown:
+        sys.exit(f"egov migrate: unknown service {', '.join(sorted(unknown))}; choose from {', '.join(SERVICES)}")
 
     async def migrate_all() -> None:
         for name in args.services or list(SERVICES):
@@ -112,7 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
 
     migrate = commands.add_parser("migrate", help="upgrade services' databases to their latest migration")
-    migrate.add_argument("services", nargs="*", choices=["approval", "finance", "audit", "secrecy"])
+    migrate.add_argument("services", nargs="*", metavar="SERVICE",
+                         help="approval, finance, audit or secrecy (default: all four)")
     migrate.set_defaults(func=cmd_migrate)
 
     token = commands.add_parser("token", help="mint a development token for a department and unit")
