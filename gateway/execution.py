@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import inspect
 import json
 import logging
 from collections.abc import Callable, Mapping, Sequence as Seq
@@ -30,20 +31,18 @@ class Fetcher(Protocol):
         """Send `query` to `subgraph`; return its JSON response (`data`, `errors`). Raise if it cannot be reached."""
 
 
-def _merge(target: dict, source: Mapping) -> None:
-    """Deep-merge a fetch result into objects already in the tree (fields from several subgraphs meet here)."""
-    for key, value in source.items():
-        current = target.get(key)
-        if isinstance(current, dict) and isinstance(value, Mapping):
-            _merge(current, value)
-        elif isinstance(current, list) and isinstance(value, list) and len(current) == len(value):
-            for index, (old, new) in enumerate(zip(current, value)):
-                if isinstance(old, dict) and isinstance(new, Mapping):
-                    _merge(old, new)
-                else:
-                    current[index] = new
-        else:
-            target[key] = value
+def _merged(old: Any, new: Any) -> Any:
+    """Deep-merge a fetch result into what the tree holds (fields from several subgraphs meet in one object).
+
+    Objects are merged in place, never replaced, because later `_entities` fetches hold them by identity."""
+    if isinstance(old, dict) and isinstance(new, Mapping):
+        for key, value in new.items():
+            old[key] = _merged(old[key], value) if key in old else value
+        return old
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        old[:] = [_merged(a, b) for a, b in zip(old, new)]
+        return old
+    return new
 
 
 class _Run:
@@ -101,7 +100,7 @@ class _Run:
             return
         data = response.get("data")
         if isinstance(data, Mapping):
-            _merge(self.data, data)
+            _merged(self.data, data)
         else:
             self.failed.extend(paths)
         for error in response.get("errors") or ():  # root fetches keep the client's aliases: paths carry over
@@ -145,10 +144,10 @@ class _Run:
         if isinstance(entities, list):
             for (_, origins), entity in zip(targets, entities):
                 for number, (obj, _, container, slot) in enumerate(origins):
-                    if entity is None:  # the owning subgraph knows no such entity: the object is null
+                    if not isinstance(entity, Mapping):  # the owning subgraph knows no such entity: it is null
                         container[slot] = None
                     else:  # copies: objects sharing a representation must not share nested dicts
-                        _merge(obj, entity if number == 0 else copy.deepcopy(entity))
+                        _merged(obj, entity if number == 0 else copy.deepcopy(entity))
         else:
             self.failed.extend(o[1] for _, origins in targets for o in origins)
         for error in response.get("errors") or ():
@@ -180,6 +179,8 @@ async def execute(supergraph: Supergraph, document_or_source: DocumentNode | str
     the GraphQL spec asks, and no subgraph is called. `include_plan` adds `extensions.queryPlan`;
     `plan_hook` receives the QueryPlan (for logging or tracing) before it runs.
     """
+    if variables is not None and not isinstance(variables, Mapping):
+        return {"errors": [{"message": "Variables must be a JSON object.", "extensions": {"code": "BAD_REQUEST"}}]}
     variables = dict(variables or {})
     try:
         document = parse(document_or_source) if isinstance(document_or_source, str) else document_or_source
@@ -213,7 +214,7 @@ async def execute(supergraph: Supergraph, document_or_source: DocumentNode | str
                              operation_name=operation_name, field_resolver=_by_response_key,
                              type_resolver=lambda value, *_: value.get(query_plan.typename_key)
                              if isinstance(value, Mapping) else None)
-    if asyncio.iscoroutine(shaped) or isinstance(shaped, asyncio.Future):
+    if inspect.isawaitable(shaped):  # never with these resolvers, but graphql-core's signature allows it
         shaped = await shaped
     response: dict = {"data": shaped.data}
     errors = run.errors + [e.formatted for e in shaped.errors or () if not run.explained(e)]

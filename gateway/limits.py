@@ -40,8 +40,8 @@ def _fold(rule: ValidationRule, selection_set, parent, on_field, combine, memo: 
             results.append(_fold(rule, selection.selection_set, inner, on_field, combine, memo))
         else:
             name = selection.name.value
-            if True:
-                pass  # a cycle measures as nothing; NoFragmentCyclesRule reports it
+            if name not in memo:
+                memo[name] = 0  # a cycle measures as nothing; NoFragmentCyclesRule reports it
                 fragment = rule.context.get_fragment(name)
                 if fragment is not None:
                     inner = schema.get_type(fragment.type_condition.name.value)

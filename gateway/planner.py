@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 from graphql import (DocumentNode, GraphQLList, GraphQLNonNull, Visitor, get_named_type, get_operation_ast,
-                     is_abstract_type, is_composite_type, print_ast, visit)
+                     is_abstract_type, is_composite_type, parse_type, print_ast, visit)
 from graphql.language import ast
 
 from gateway.supergraph import Supergraph
@@ -72,19 +72,16 @@ class QueryPlan:
 
 def _describe(node: PlanNode, depth: int, lines: list[str]) -> None:
     pad = "  " * depth
-    if isinstance(node, Fetch):
-        if node.path:
-            lines.append(f'{pad}Flatten(path: "{".".join(node.path)}") {{')
-            _describe(Fetch(node.subgraph, node.operation), depth + 1, lines)
-            lines.append(f"{pad}}},")
-            return
+    if isinstance(node, Fetch) and node.path:  # Apollo's notation: an `_entities` fetch flattened into a path
+        lines.append(f'{pad}Flatten(path: "{".".join(node.path)}") {{')
+        _describe(Fetch(node.subgraph, node.operation), depth + 1, lines)
+    elif isinstance(node, Fetch):
         lines.append(f'{pad}Fetch(service: "{node.subgraph}") {{')
         lines.extend(f"{pad}  {line}" for line in node.operation.splitlines())
-        lines.append(f"{pad}}},")
-        return
-    lines.append(f"{pad}{type(node).__name__} {{")
-    for child in node.nodes:
-        _describe(child, depth + 1, lines)
+    else:
+        lines.append(f"{pad}{type(node).__name__} {{")
+        for child in node.nodes:
+            _describe(child, depth + 1, lines)
     lines.append(f"{pad}}},")
 
 
@@ -147,7 +144,8 @@ class _Planner:
         for directive in node.directives or ():
             if directive.name.value in ("skip", "include"):
                 value = next(a.value for a in directive.arguments if a.name.value == "if")
-                condition = self.variables.get(value.name.value) if isinstance(value, ast.VariableNode) else value.value
+                condition = self.variables.get(value.name.value) if isinstance(value, ast.VariableNode) \
+                    else value.value
                 if (directive.name.value == "skip") == bool(condition):
                     return False
         return True
@@ -172,9 +170,10 @@ class _Planner:
                     if self.applies(selection.type_condition, runtime):
                         visit(selection.selection_set, seen)
                 else:
-                    fragment = self.fragments.get(selection.name.value)
-                    if fragment and fragment.name.value not in seen and self.applies(fragment.type_condition, runtime):
-                        visit(fragment.selection_set, seen | {fragment.name.value})
+                    name = selection.name.value
+                    fragment = self.fragments.get(name)
+                    if fragment and name not in seen and self.applies(fragment.type_condition, runtime):
+                        visit(fragment.selection_set, seen | {name})
 
         for selection_set in selection_sets:
             if selection_set is not None:
@@ -230,35 +229,27 @@ class _Planner:
         """Plan `parent.<field>` in another subgraph through `_entities`; return what `group` must select for it."""
         name, supergraph = nodes[0].name.value, self.supergraph
         existing = {child.subgraph: child for child in group.children if child.path == path}
-        candidates = [s for s in supergraph.owners(parent, name) if supergraph.keys(parent, s)]
-        candidates.sort(key=lambda s: s not in existing)  # prefer joining an `_entities` call already planned
-        if not candidates:
-            raise PlanningError(f'cannot plan "{parent}.{name}": no subgraph resolving it has a resolvable @key')
-        for target in candidates:
-            for entity_key in supergraph.keys(parent, target):
-                provided = {s.name.value: f"{self.prefix}key_{s.name.value}" for s in entity_key.selection.selections}
-                required = supergraph.requires.get((parent, name, target))
-                needed = dict(provided)
-                needed.update({s.name.value: f"{self.prefix}req_{s.name.value}" for s in
-                               (required.selections if required else ())})
-                if all(supergraph.resolves(group.subgraph, parent, f) for f in needed):
-                    break
-            else:
-                continue
-            break
+        targets = sorted((s for s in supergraph.owners(parent, name) if supergraph.keys(parent, s)),
+                         key=lambda s: s not in existing)  # prefer joining an `_entities` call already planned
+        for target, entity_key in ((t, k) for t in targets for k in supergraph.keys(parent, t)):
+            # the representation: the key, plus what the field @requires; `group` must be able to select all of it
+            needed = {s.name.value: (f"{self.prefix}key_{s.name.value}", s) for s in entity_key.selection.selections}
+            required = supergraph.requires.get((parent, name, target))
+            for s in required.selections if required else ():
+                needed.setdefault(s.name.value, (f"{self.prefix}req_{s.name.value}", s))
+            if all(supergraph.resolves(group.subgraph, parent, f) for f in needed):
+                break
         else:
-            raise PlanningError(f'cannot plan "{parent}.{name}" from subgraph "{group.subgraph}": it cannot '
-                                f'select a @key (and @requires fields) of "{parent}" that {candidates} accept')
+            raise PlanningError(f'cannot plan "{parent}.{name}" below subgraph "{group.subgraph}": no subgraph '
+                                f'resolving it has a @key (and @requires fields) that "{group.subgraph}" can select')
         child = existing.get(target)
         if child is None:
             child = _Group(target, path)
             group.children.append(child)
-        child.representation.setdefault(parent, {}).update(needed)
+        child.representation.setdefault(parent, {}).update({f: alias for f, (alias, _) in needed.items()})
         child.selections.setdefault(parent, []).append(self.field(child, parent, key, nodes, path))
-        originals = {s.name.value: s for s in entity_key.selection.selections}
-        originals.update({s.name.value: s for s in (required.selections if required else ())})
-        return [_field("__typename", self.typename)] + [
-            _field(f, alias, originals[f].selection_set) for f, alias in needed.items()]
+        return [_field("__typename", self.typename),
+                *(_field(f, alias, s.selection_set) for f, (alias, s) in needed.items())]
 
 
 def _free_prefix(document: DocumentNode) -> str:
@@ -280,9 +271,11 @@ def _operation(kind: str, name: str, variable_definitions, selections, prefix: s
         directives=(), selection_set=ast.SelectionSetNode(selections=_dedupe(selections, prefix))))
 
 
-def _build(group: _Group, kind: str, operation: ast.OperationDefinitionNode, counter: list[int], prefix: str) -> PlanNode:
-    counter[0] += 1
-    label = re.sub(r"\W", "_", f"{operation.name.value if operation.name else 'Anonymous'}__{group.subgraph}__{counter[0]}")
+def _build(group: _Group, kind: str, operation: ast.OperationDefinitionNode, counter: list[int],
+           prefix: str) -> PlanNode:
+    counter[0] += 1  # subgraph operations are named as Apollo does, so subgraph logs show where they came from
+    client = operation.name.value if operation.name else "Anonymous"
+    label = re.sub(r"\W", "_", f"{client}__{group.subgraph}__{counter[0]}")
     declared = [d for d in operation.variable_definitions or () if d.variable.name.value in group.variables]
     forwarded = tuple(d.variable.name.value for d in declared)
     if group.path == ():
@@ -291,10 +284,8 @@ def _build(group: _Group, kind: str, operation: ast.OperationDefinitionNode, cou
     else:
         taken = {d.variable.name.value for d in operation.variable_definitions or ()}
         variable = next(v for n in range(len(taken) + 1) if (v := "_" * n + "representations") not in taken)
-        representations = ast.VariableDefinitionNode(
-            variable=ast.VariableNode(name=_name(variable)), directives=(),
-            type=ast.NonNullTypeNode(type=ast.ListTypeNode(type=ast.NonNullTypeNode(
-                type=ast.NamedTypeNode(name=_name("_Any"))))))
+        representations = ast.VariableDefinitionNode(variable=ast.VariableNode(name=_name(variable)),
+                                                     type=parse_type("[_Any!]!"), directives=())
         entities = _field("_entities", None, ast.SelectionSetNode(selections=tuple(
             ast.InlineFragmentNode(type_condition=ast.NamedTypeNode(name=_name(t)), directives=(),
                                    selection_set=ast.SelectionSetNode(selections=_dedupe(s, prefix)))
@@ -316,7 +307,8 @@ def plan(supergraph: Supergraph, document: DocumentNode, operation_name: str | N
     """Plan a validated operation. `variables` (coerced) decide @skip/@include; omit them if none are used."""
     operation = get_operation_ast(document, operation_name)
     if operation is None:
-        raise PlanningError(f'unknown operation "{operation_name}"' if operation_name else "no single operation to run")
+        raise PlanningError(f'unknown operation "{operation_name}"' if operation_name else
+                            "no single operation to run")
     kind = operation.operation.value
     root = {"query": supergraph.schema.query_type, "mutation": supergraph.schema.mutation_type}.get(kind)
     if root is None:

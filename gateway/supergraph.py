@@ -61,7 +61,8 @@ class Supergraph:
         """Whether `subgraph` answers the field inside a selection it is already resolving.
 
         A @requires field cannot: the required fields must be handed to it through `_entities`."""
-        return subgraph in self.owners(type_name, field_name) and (type_name, field_name, subgraph) not in self.requires
+        return subgraph in self.owners(type_name, field_name) and \
+            (type_name, field_name, subgraph) not in self.requires
 
     def keys(self, type_name: str, subgraph: str) -> tuple[EntityKey, ...]:
         return self.entity_keys.get(type_name, {}).get(subgraph, ())
@@ -105,7 +106,8 @@ def _federation_names(doc: ast.DocumentNode):
         for directive in node.directives or ():
             args = {a.name.value: a.value for a in directive.arguments or ()}
             url = args.get("url")
-            if directive.name.value != "link" or not isinstance(url, ast.StringValueNode) or "/federation/" not in url.value:
+            if directive.name.value != "link" or not isinstance(url, ast.StringValueNode) or \
+                    "/federation/" not in url.value:
                 continue
             linked = True
             imports = args.get("import")
@@ -129,13 +131,20 @@ def _argument(directive: ast.DirectiveNode, name: str):
     return next((a.value for a in directive.arguments or () if a.name.value == name), None)
 
 
-def _field_set(text: str) -> ast.SelectionSetNode:
-    return parse("{" + text + "}").definitions[0].selection_set
+def _field_set(directive: ast.DirectiveNode, where: str, problems: list) -> EntityKey | None:
+    """The `fields:` of @key/@requires, parsed; a problem (not a crash) when it is not a selection."""
+    text = _argument(directive, "fields")
+    try:
+        return EntityKey(text.value, parse("{" + text.value + "}").definitions[0].selection_set)
+    except (GraphQLSyntaxError, AttributeError):
+        problems.append(f'{where}: invalid @{directive.name.value}(fields: ...)')
+        return None
 
 
 def _clean(node, canonical):
     """Strip federation directives and @inaccessible arguments: the client must never see them."""
-    changes: dict = {"loc": None, "directives": tuple(d for d in node.directives or () if d.name.value in _CLIENT_DIRECTIVES)}
+    kept = tuple(d for d in node.directives or () if d.name.value in _CLIENT_DIRECTIVES)
+    changes: dict = {"loc": None, "directives": kept}
     if getattr(node, "arguments", None) is not None:
         changes["arguments"] = tuple(
             _clean(a, canonical) for a in node.arguments
@@ -156,14 +165,16 @@ def _read(subgraph: str, sdl: str, types: dict, requires: dict, possible: dict, 
             for op in node.operation_types or ():
                 expected = op.operation.value.capitalize()
                 if op.type.name.value != expected:
-                    problems.append(f'subgraph "{subgraph}": root type "{op.type.name.value}" must be named "{expected}"')
+                    problems.append(f'subgraph "{subgraph}": root type "{op.type.name.value}" must be named '
+                                    f'"{expected}"')
             continue
         kind = _KINDS.get(type(node))
         if kind is None or node.name.value in _FEDERATION_TYPES or node.name.value.startswith(_FEDERATION_PREFIXES):
             continue  # directive definitions and federation machinery are not part of the client API
         t = types.setdefault(node.name.value, _Type(node.name.value, kind))
         if t.kind != kind:
-            problems.append(f'type "{t.name}" is an {t.kind} type elsewhere but an {kind} type in subgraph "{subgraph}"')
+            problems.append(f'type "{t.name}" is an {t.kind} type elsewhere but an {kind} type in subgraph '
+                            f'"{subgraph}"')
             continue
         t.description = t.description or getattr(node, "description", None)
         t.directives = t.directives or _clean(node, canonical).directives
@@ -172,15 +183,10 @@ def _read(subgraph: str, sdl: str, types: dict, requires: dict, possible: dict, 
         type_shareable = not federation2 or any(name == "shareable" for name, _ in applied)
         type_external = any(name == "external" for name, _ in applied)
         for name, directive in applied:
-            if name != "key":
-                continue
-            fields, resolvable = _argument(directive, "fields"), _argument(directive, "resolvable")
-            try:
-                key = EntityKey(fields.value, _field_set(fields.value))
-            except (GraphQLSyntaxError, AttributeError):
-                problems.append(f'subgraph "{subgraph}": invalid @key on "{t.name}"')
-                continue
-            t.keys.setdefault(subgraph, []).append((key, not isinstance(resolvable, ast.BooleanValueNode) or resolvable.value))
+            if name == "key" and (key := _field_set(directive, f'subgraph "{subgraph}", type "{t.name}"', problems)):
+                resolvable = _argument(directive, "resolvable")  # resolvable: false = a reference-only stub
+                t.keys.setdefault(subgraph, []).append(
+                    (key, not isinstance(resolvable, ast.BooleanValueNode) or resolvable.value))
         for interface in getattr(node, "interfaces", None) or ():
             t.interfaces[interface.name.value] = None
             possible[subgraph].setdefault(interface.name.value, set()).add(t.name)
@@ -205,8 +211,9 @@ def _read(subgraph: str, sdl: str, types: dict, requires: dict, possible: dict, 
             if "shareable" in names or type_shareable:
                 t.shareable.add((name, subgraph))
             for n, directive in applied:
-                if n == "requires":
-                    requires[(t.name, name, subgraph)] = _field_set(_argument(directive, "fields").value)
+                if n == "requires" and (needs := _field_set(directive, f'subgraph "{subgraph}", "{t.name}.{name}"',
+                                                            problems)):
+                    requires[(t.name, name, subgraph)] = needs.selection
                 elif n == "override":
                     t.overrides[(name, subgraph)] = _argument(directive, "from").value
 
@@ -230,7 +237,8 @@ def _merge_inputs(label: str, per_subgraph: Mapping[str, Iterable], problems: li
     merged = []
     for name, defs in by_name.items():
         if len(defs) < len(per_subgraph):
-            required = [s for s, d in defs.items() if isinstance(d.type, ast.NonNullTypeNode) and d.default_value is None]
+            required = [s for s, d in defs.items()
+                        if isinstance(d.type, ast.NonNullTypeNode) and d.default_value is None]
             if required:
                 problems.append(f'"{label}.{name}" is required in subgraph "{required[0]}" but missing in others')
             continue
@@ -290,7 +298,8 @@ def compose(subgraph_sdls: Mapping[str, str], *, enforce_shareable: bool = True)
     for t in sorted(types.values(), key=lambda t: ({"Query": 0, "Mutation": 1}.get(t.name, 2), t.name)):
         parts: dict = {}
         if t.kind in ("object", "interface"):
-            parts = {"fields": tuple(_merge_fields(t, owners, problems, enforce_shareable)), "interfaces": named(t.interfaces)}
+            parts = {"fields": tuple(_merge_fields(t, owners, problems, enforce_shareable)),
+                     "interfaces": named(t.interfaces)}
         elif t.kind == "input":
             per_subgraph: dict = {}
             for defs in t.fields.values():

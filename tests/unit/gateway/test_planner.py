@@ -88,6 +88,27 @@ def test_shareable_and_key_fields_may_be_resolved_by_several_subgraphs():
     assert supergraph.owners("Thing", "id") == ("a", "b")
 
 
+def test_inaccessible_override_stub_keys_renamed_imports_and_federation_1():
+    v1 = '''type Query { topProducts: [Product] }
+            type Product @key(fields: "upc") { upc: String!  name: String }'''
+    v1_extension = '''extend type Product @key(fields: "upc") { upc: String! @external  reviews: [String] }
+                      extend type Query { count: Int }'''
+    v2 = '''extend schema @link(url: "https://specs.apollo.dev/federation/v2.11",
+                              import: ["@key", "@override", "@inaccessible", {name: "@shareable", as: "@share"}])
+            type Product @key(fields: "upc") @key(fields: "sku", resolvable: false) {
+              upc: String!  sku: String @inaccessible  name: String @override(from: "a") @share }
+            enum Mood { HAPPY SECRET @inaccessible }
+            type Query { mood: Mood }'''
+    supergraph = compose({"a": v1, "b": v1_extension, "c": v2})
+    assert "sku" not in supergraph.sdl and "SECRET" not in supergraph.sdl and "@share" not in supergraph.sdl
+    assert supergraph.owners("Product", "name") == ("c",)  # moved by @override
+    assert supergraph.owners("Product", "upc") == ("a", "b", "c")  # an @external key field is still provided
+    assert supergraph.owners("Product", "sku") == ("c",)  # hidden from clients, still usable by the planner
+    assert {s: [k.fields for k in keys] for s, keys in supergraph.entity_keys["Product"].items()} == {
+        "a": ["upc"], "b": ["upc"], "c": ["upc"]}  # resolvable: false keys are not entry points
+    assert list(supergraph.schema.query_type.fields) == ["topProducts", "count", "mood"]
+
+
 # -- planning ---------------------------------------------------------------------------------------------------
 async def test_entity_chain_products_reviews_products(supergraph):
     query = '{ product(id: "1") { name reviews { body product { name } } } }'
