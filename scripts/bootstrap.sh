@@ -12,8 +12,9 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.egov-installed" 2>/dev/null)"
   "$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
     || { echo "Python 3.11 is needed; found $("$PYTHON" --version 2>&1)" >&2; exit 1; }
   "$PYTHON" -m venv "$VENV"
+  # (this machine's pip configuration may warn about local package folders it cannot find: harmless)
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -c "$ROOT/constraints.txt" \
-    -e "$ROOT${EXTRAS:+[$EXTRAS]}"
+    -e "$ROOT${EXTRAS:+[$EXTRAS]}" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
   echo "$stamp" > "$VENV/.egov-installed"
 fi
 export PATH="$VENV/bin:$PATH"

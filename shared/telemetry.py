@@ -60,3 +60,4 @@ def setup_logging(*, json_logs: bool, level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per subgraph fetch is noise
