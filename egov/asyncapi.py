@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from egov.registry import SERVICES
 from shared.events import CATALOG, Envelope
+from shared.settings import Settings
 
 
 def consumers_of(event_type: str) -> list[str]:
-    return [name for name, definition in SERVICES.items() if event_type in definition.handlers]
+    return [name for name, definition in SERVICES.items() if event_type in definition.handlers_for(Settings())]
 
 
 def asyncapi_document() -> dict:

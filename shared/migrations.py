@@ -47,3 +47,7 @@ async def current_revision(engine: AsyncEngine) -> str | None:
 def new_revision(script_location: str | Path, message: str) -> None:
     """Create an empty revision in a service's history (developers write the operations by hand)."""
     command.revision(alembic_config(script_location), message=message)
+
+
+def head_revision(script_location: str | Path) -> str:
+    return ScriptDirectory.from_config(alembic_config(script_location)).get_current_head()

@@ -39,7 +39,11 @@ class ServiceDefinition:
     metadata: MetaData
     migrations: str  # path of the service's Alembic script folder
     schema_factory: Callable[[], object]
-    handlers: dict[str, EventHandler] = field(default_factory=dict)
+    # The events it consumes: a mapping of event type to handler, or a factory of one given the settings.
+    handlers: dict[str, EventHandler] | Callable[[Settings], dict[str, EventHandler]] = field(default_factory=dict)
+
+    def handlers_for(self, settings: Settings) -> dict[str, EventHandler]:
+        return self.handlers(settings) if callable(self.handlers) else self.handlers
 
 
 class ServiceRuntime:
@@ -55,7 +59,7 @@ class ServiceRuntime:
         self.bus = bus or create_bus(settings)
         self.relay = OutboxRelay(self.sessions, self.outbox, self.bus, poll_interval=settings.relay_poll_interval)
         self.verifier = TokenVerifier(settings)
-        self.consumer = EventConsumer(f"{self.name}", self.uow, definition.handlers)
+        self.consumer = EventConsumer(self.name, self.uow, definition.handlers_for(settings))
         self.started = False
 
     def uow(self) -> UnitOfWork:
@@ -73,7 +77,7 @@ class ServiceRuntime:
                 await self.bus.start()
             except Exception as exc:  # the relay keeps the outbox until the broker answers
                 log.warning("%s: broker not reachable at start (%s); events wait in the outbox", self.name, exc)
-        if self.definition.handlers:
+        if self.consumer.routing_keys:
             await self.bus.subscribe(self.name, self.consumer.routing_keys, self.consumer)
         self.relay.start()
         self.started = True

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     jwt_public_key_file: Path | None = None
     jwt_private_key_file: Path | None = None
     jwt_public_key: str | None = None
+    # R-IMP-4: a major project (重大项目) is one at or above this investment, or one the Approval Bureau flags.
+    major_project_threshold: int = Field(default=2_000_000_000, gt=0, description="in fen; default 20M yuan")
     log_json: bool = False
     otel_console: bool = False
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from services.approval.adapters.orm import metadata
+from services.approval.consumers import create_handlers
 from services.approval.graphql.schema import create_schema
 from shared.service import ServiceDefinition, ServiceRuntime, create_service_app
 from shared.settings import Settings
@@ -13,7 +14,7 @@ DEFINITION = ServiceDefinition(
     metadata=metadata,
     migrations=str(Path(__file__).parent / "migrations"),
     schema_factory=create_schema,
-    handlers={},
+    handlers=lambda settings: create_handlers(settings.major_project_threshold),
 )
 
 

@@ -9,6 +9,29 @@ CREATE = """
 mutation Create($input: CreateProjectInput!) {
   createProject(input: $input) { project { id code status } userErrors { code field message } }
 }"""
+DOSSIER = """
+mutation($id: ID!, $input: DossierInput!) {
+  updateDossier(id: $id, input: $input) { project { submissionProblems { code } } userErrors { code field message } }
+}"""
+
+
+def complete_dossier(estimate: int) -> dict:
+    """A dossier that R-APP-1, R-GEN-2, R-GEN-3 accept."""
+    return {
+        "feasibilityStudy": {"kind": "FEASIBILITY_STUDY", "reference": "YY-FS-2026-07",
+                             "constructionContent": "shared health records", "investmentEstimate": estimate},
+        "preliminaryDesign": {"constructionContent": "platform on the city cloud", "implementationApproach": "agile",
+                              "sharingPlan": "records shared with hospitals", "functionalRequirements": "search",
+                              "equipmentSelection": "none"},
+        "dataSharing": {"analysisChapter": "chapter 7", "joinsSharingPlatform": True,
+                        "feedbackChannel": "sharing-platform tickets",
+                        "catalog": [{"name": "health records", "sharingClass": "CONDITIONAL",
+                                     "sharingConditions": "treating physicians"},
+                                    {"name": "clinic directory", "sharingClass": "UNCONDITIONAL"}]},
+        "deliverables": {"customSoftware": True, "hardwareOrMatureSoftware": False},
+    }
+
+
 SUBMIT = "mutation($id: ID!) { submitProject(id: $id) { project { status } userErrors { code field message } } }"
 APPROVE = "mutation($id: ID!) { approveProject(id: $id) { project { status } userErrors { code field message } } }"
 PROJECT = """
@@ -54,6 +77,10 @@ async def walk_the_skeleton(gateway: GatewayClient) -> dict:
     project_id = payload["project"]["id"]
     assert payload["project"]["code"].startswith("CITY-")
 
+    refused = await gateway.graphql(SUBMIT, {"id": project_id}, as_=UNIT)
+    assert {e["code"] for e in refused["data"]["submitProject"]["userErrors"]} == {"R-APP-1"}, refused
+    dossier = await gateway.graphql(DOSSIER, {"id": project_id, "input": complete_dossier(2_500_000_000)}, as_=UNIT)
+    assert dossier["data"]["updateDossier"] == {"project": {"submissionProblems": []}, "userErrors": []}, dossier
     submitted = await gateway.graphql(SUBMIT, {"id": project_id}, as_=UNIT)
     assert submitted["data"]["submitProject"]["project"]["status"] == "SUBMITTED", submitted
 

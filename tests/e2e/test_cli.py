@@ -7,6 +7,8 @@ import sys
 
 import httpx
 
+from egov.registry import SERVICES
+from shared.migrations import head_revision
 from shared.auth import Department, TokenVerifier, ensure_development_keys
 from shared.settings import Settings
 from tests.e2e.conftest import ROOT, _free_port, _wait_ready
@@ -34,8 +36,8 @@ def test_token_refuses_an_unknown_department(tmp_path):
 def test_migrate_brings_every_embedded_database_to_head(tmp_path):
     result = egov("migrate", env={"DATA_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split("\n")[:4] == [f"{name}: at revision 0001" for name in
-                                              ("approval", "finance", "audit", "secrecy")]
+    assert result.stdout.split("\n")[:4] == [f"{name}: at revision {head_revision(SERVICES[name].migrations)}"
+                                              for name in ("approval", "finance", "audit", "secrecy")]
     assert sorted(p.name for p in tmp_path.glob("*.db")) == ["approval.db", "audit.db", "finance.db", "secrecy.db"]
 
 
@@ -52,8 +54,8 @@ def test_run_serves_graphiql_and_the_supergraph_embedded(tmp_path):
             assert f"http://127.0.0.1:{port}/graphql?headers=" in printed  # GraphiQL, signed in
             page = httpx.get(f"http://127.0.0.1:{port}/graphql", headers={"accept": "text/html"})
             assert page.status_code == 200 and "graphiql" in page.text.lower()
-            answer = httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": "{ projects { id } }"})
-            assert answer.json() == {"data": {"projects": []}}
+            answer = httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": "{ projects { totalCount edges { node { id } } } }"})
+            assert answer.json() == {"data": {"projects": {"totalCount": 0, "edges": []}}}
             for name in ("approval", "finance", "audit", "secrecy"):
                 assert httpx.get(f"http://127.0.0.1:{port}/services/{name}/readyz").json()["ready"] is True
         finally:

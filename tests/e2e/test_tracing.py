@@ -3,7 +3,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from shared.telemetry import setup_telemetry
 from tests.conftest import eventually
-from tests.e2e.slice import APPROVAL_BUREAU, APPROVE, CREATE, SUBMIT, UNIT
+from tests.e2e.slice import APPROVAL_BUREAU, APPROVE, CREATE, DOSSIER, SUBMIT, UNIT, complete_dossier
 
 
 async def test_the_approval_and_the_consumers_it_triggers_share_one_trace(embedded_gateway):
@@ -14,6 +14,7 @@ async def test_the_approval_and_the_consumers_it_triggers_share_one_trace(embedd
         "name": "Traced project", "kind": "IT_MAINTENANCE", "investmentEstimate": 100,
         "fundSources": [{"source": "FISCAL", "amount": 100}]}}, as_=UNIT)
     project_id = created["data"]["createProject"]["project"]["id"]
+    await gateway.graphql(DOSSIER, {"id": project_id, "input": complete_dossier(100)}, as_=UNIT)
     await gateway.graphql(SUBMIT, {"id": project_id}, as_=UNIT)
     await system.settle()
     exporter.clear()

@@ -1,18 +1,12 @@
-"""The approval service's tables (its own database; no other service reads them)."""
+"""The approval service's tables (its own database; no other service reads them).
+
+A project is stored whole as a JSON record (the aggregate); the columns beside it are projections for lists,
+filters and the unique project code.
+"""
 from __future__ import annotations
 
 from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Boolean,
-    Column,
-    DateTime,
-    ForeignKey,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
+    JSON, BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text,
     UniqueConstraint,
 )
 
@@ -25,29 +19,29 @@ projects = Table(
     metadata,
     Column("id", String(36), primary_key=True),
     Column("code", String(40), nullable=False),
-    Column("jurisdiction", String(20), nullable=False),
-    Column("year", Integer, nullable=False),
+    Column("jurisdiction", String(20), nullable=False, index=True),
+    Column("year", Integer, nullable=False, index=True),
     Column("sequence", Integer, nullable=False),
     Column("name", Text, nullable=False),
-    Column("kind", String(60), nullable=False),
+    Column("kind", String(60), nullable=False, index=True),
     Column("unit_id", String(100), nullable=False, index=True),
-    Column("unit_path", JSON, nullable=False),
-    Column("investment_estimate", BigInteger, nullable=False),
-    Column("declared_classified", Boolean, nullable=False),
     Column("status", String(40), nullable=False, index=True),
+    Column("classified", Boolean, nullable=False),
+    Column("investment", BigInteger, nullable=False, index=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("version", Integer, nullable=False),
+    Column("record", JSON, nullable=False),
     UniqueConstraint("jurisdiction", "year", "sequence", name="uq_project_code_sequence"),
     UniqueConstraint("code", name="uq_project_code"),
 )
 
-fund_sources = Table(
-    "project_fund_sources",
+# The project's unit and every unit above it: "a unit sees its own and its subordinate units' projects".
+project_units = Table(
+    "project_units",
     metadata,
     Column("project_id", String(36), ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
-    Column("source", String(40), primary_key=True),
-    Column("amount", BigInteger, nullable=False),
+    Column("unit", String(100), primary_key=True, index=True),
 )
 
 history = Table(
@@ -56,13 +50,25 @@ history = Table(
     Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
     Column("project_id", String(36), ForeignKey("projects.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("at", DateTime(timezone=True), nullable=False),
-    Column("action", String(40), nullable=False),
+    Column("action", String(60), nullable=False),
     Column("from_status", String(40)),
     Column("to_status", String(40), nullable=False),
     Column("department", String(40), nullable=False),
     Column("unit", String(100)),
     Column("subject", String(200), nullable=False),
     Column("reasons", JSON, nullable=False),
+    Column("detail", Text, nullable=False),
+)
+
+# The approval service's copy of vendor qualifications, fed by the secrecy service's events (R-IMP-2).
+vendor_qualifications = Table(
+    "vendor_qualifications",
+    metadata,
+    Column("vendor_id", String(100), primary_key=True),
+    Column("scopes", JSON, nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_until", Date, nullable=False),
+    Column("revoked_on", Date),
 )
 
 outbox, inbox = messaging_tables(metadata)

@@ -2,18 +2,54 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import and_, exists, false, func, insert, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.approval.adapters.orm import fund_sources, history, projects
+from services.approval.adapters.orm import history, project_units, projects, vendor_qualifications
 from services.approval.domain.lifecycle import ProjectStatus
-from services.approval.domain.model import FundSource, HistoryEntry, Project, ProjectKind
+from services.approval.domain.model import HistoryEntry, Project, VendorQualification
+from shared.auth import Identity
 from shared.clock import as_utc
+from shared.visibility import APPLICANTS, OVERSIGHT, SECRECY_CLEARANCE_ROLE, WORKFLOW_BUREAUS
 
 
 class ConcurrentUpdate(Exception):
     """Somebody else changed the project between our read and our write."""
+
+
+@dataclass(frozen=True)
+class ProjectFilter:
+    statuses: tuple[ProjectStatus, ...] = ()
+    unit: str | None = None  # the unit and its subordinate units
+    jurisdiction: str | None = None
+    year: int | None = None
+    kinds: tuple[str, ...] = ()
+    min_investment: int | None = None
+    max_investment: int | None = None
+    classified: bool | None = None
+
+
+def visible_to(identity: Identity):
+    """The SQL form of shared.visibility.can_see_project (no project is published yet: R-PUB-1 is to come)."""
+    if identity.department in WORKFLOW_BUREAUS:
+        return true()
+    if identity.department in OVERSIGHT:
+        return true() if SECRECY_CLEARANCE_ROLE in identity.roles else projects.c.classified.is_(False)
+    if identity.department in APPLICANTS and identity.unit:
+        return _in_unit(identity.unit)
+    return false()
+
+
+def _in_unit(unit: str):
+    return exists().where(project_units.c.project_id == projects.c.id, project_units.c.unit == unit)
+
+
+def _row(project: Project) -> dict:
+    return dict(name=project.name, kind=project.kind.value, status=project.status.value,
+                classified=project.classified, investment=project.investment, updated_at=project.updated_at,
+                version=project.version, record=project.model_dump(mode="json"))
 
 
 class ProjectRepository:
@@ -23,31 +59,21 @@ class ProjectRepository:
     async def next_sequence(self, jurisdiction: str, year: int) -> int:
         found = await self.session.execute(
             select(func.max(projects.c.sequence)).where(projects.c.jurisdiction == jurisdiction,
-                                                         projects.c.year == year)
-        )
+                                                         projects.c.year == year))
         return (found.scalar() or 0) + 1
 
-    async def add(self, project: Project, *, year: int, sequence: int) -> None:
+    async def add(self, project: Project, entry: HistoryEntry, *, year: int, sequence: int) -> None:
         await self.session.execute(insert(projects).values(
             id=project.id, code=project.code, jurisdiction=project.jurisdiction, year=year, sequence=sequence,
-            name=project.name, kind=project.kind.value, unit_id=project.unit_id, unit_path=list(project.unit_path),
-            investment_estimate=project.investment_estimate, declared_classified=project.declared_classified,
-            status=project.status.value, created_at=project.created_at, updated_at=project.updated_at,
-            version=project.version,
-        ))
-        await self.session.execute(insert(fund_sources), [
-            {"project_id": project.id, "source": source.value, "amount": amount}
-            for source, amount in project.fund_sources
-        ])
-        for entry in project.history:
-            await self.add_history(project.id, entry)
+            unit_id=project.unit_id, created_at=project.created_at, **_row(project)))
+        await self.session.execute(insert(project_units), [{"project_id": project.id, "unit": unit}
+                                                           for unit in dict.fromkeys(project.unit_path)])
+        await self.add_history(project.id, entry)
 
-    async def save_transition(self, before: Project, after: Project, entry: HistoryEntry) -> None:
+    async def save(self, before: Project, after: Project, entry: HistoryEntry) -> None:
         result = await self.session.execute(
-            update(projects)
-            .where(projects.c.id == after.id, projects.c.version == before.version)
-            .values(status=after.status.value, updated_at=after.updated_at, version=after.version)
-        )
+            update(projects).where(projects.c.id == after.id, projects.c.version == before.version)
+            .values(**_row(after)))
         if result.rowcount != 1:
             raise ConcurrentUpdate(after.id)
         await self.add_history(after.id, entry)
@@ -57,55 +83,68 @@ class ProjectRepository:
             project_id=project_id, at=entry.at, action=entry.action,
             from_status=entry.from_status.value if entry.from_status else None, to_status=entry.to_status.value,
             department=entry.department, unit=entry.unit, subject=entry.subject, reasons=list(entry.reasons),
-        ))
+            detail=entry.detail))
 
     async def get(self, project_id: str) -> Project | None:
-        found = await self.get_many([project_id])
-        return found.get(project_id)
+        return (await self.get_many([project_id])).get(project_id)
 
     async def get_many(self, ids: Sequence[str]) -> dict[str, Project]:
         if not ids:
             return {}
-        rows = (await self.session.execute(select(projects).where(projects.c.id.in_(list(ids))))).mappings().all()
-        return await self._hydrate(rows)
+        rows = await self.session.execute(select(projects.c.id, projects.c.record).where(projects.c.id.in_(list(ids))))
+        return {row.id: Project.model_validate(row.record) for row in rows}
 
-    async def list(self, *, status: ProjectStatus | None, limit: int, after_code: str | None) -> list[Project]:
-        query = select(projects).order_by(projects.c.code).limit(limit)
-        if status is not None:
-            query = query.where(projects.c.status == status.value)
+    async def find(self, identity: Identity, criteria: ProjectFilter, *, limit: int,
+                   after_code: str | None) -> tuple[list[Project], int]:
+        """A page of the projects the caller may see that match the filter, in code order, and their total."""
+        conditions = [visible_to(identity)]
+        if criteria.statuses:
+            conditions.append(projects.c.status.in_([s.value for s in criteria.statuses]))
+        if criteria.unit:
+            conditions.append(_in_unit(criteria.unit))
+        if criteria.jurisdiction:
+            conditions.append(projects.c.jurisdiction == criteria.jurisdiction)
+        if criteria.year is not None:
+            conditions.append(projects.c.year == criteria.year)
+        if criteria.kinds:
+            conditions.append(projects.c.kind.in_(criteria.kinds))
+        if criteria.min_investment is not None:
+            conditions.append(projects.c.investment >= criteria.min_investment)
+        if criteria.max_investment is not None:
+            conditions.append(projects.c.investment <= criteria.max_investment)
+        if criteria.classified is not None:
+            conditions.append(projects.c.classified.is_(criteria.classified))
+        where = and_(*conditions)
+        total = (await self.session.execute(select(func.count()).select_from(projects).where(where))).scalar_one()
+        page = select(projects.c.record).where(where).order_by(projects.c.code).limit(limit)
         if after_code is not None:
-            query = query.where(projects.c.code > after_code)
-        rows = (await self.session.execute(query)).mappings().all()
-        found = await self._hydrate(rows)
-        return [found[row["id"]] for row in rows]
+            page = page.where(projects.c.code > after_code)
+        rows = await self.session.execute(page)
+        return [Project.model_validate(row.record) for row in rows], total
 
     async def history_of(self, project_id: str) -> list[HistoryEntry]:
         rows = (await self.session.execute(
-            select(history).where(history.c.project_id == project_id).order_by(history.c.id)
-        )).mappings().all()
-        return [
-            HistoryEntry(at=as_utc(r["at"]), action=r["action"],
-                         from_status=ProjectStatus(r["from_status"]) if r["from_status"] else None,
-                         to_status=ProjectStatus(r["to_status"]), department=r["department"], unit=r["unit"],
-                         subject=r["subject"], reasons=tuple(r["reasons"]))
-            for r in rows
-        ]
+            select(history).where(history.c.project_id == project_id).order_by(history.c.id))).mappings().all()
+        return [HistoryEntry(at=as_utc(r["at"]), action=r["action"],
+                             from_status=ProjectStatus(r["from_status"]) if r["from_status"] else None,
+                             to_status=ProjectStatus(r["to_status"]), department=r["department"], unit=r["unit"],
+                             subject=r["subject"], reasons=tuple(r["reasons"]), detail=r["detail"])
+                for r in rows]
 
-    async def _hydrate(self, rows) -> dict[str, Project]:
-        ids = [row["id"] for row in rows]
-        sources: dict[str, list[tuple[FundSource, int]]] = {i: [] for i in ids}
-        if ids:
-            for row in (await self.session.execute(
-                select(fund_sources).where(fund_sources.c.project_id.in_(ids)).order_by(fund_sources.c.source)
-            )).mappings():
-                sources[row["project_id"]].append((FundSource(row["source"]), row["amount"]))
-        return {
-            row["id"]: Project(
-                id=row["id"], code=row["code"], name=row["name"], kind=ProjectKind(row["kind"]),
-                jurisdiction=row["jurisdiction"], unit_id=row["unit_id"], unit_path=tuple(row["unit_path"]),
-                investment_estimate=row["investment_estimate"], fund_sources=tuple(sources[row["id"]]),
-                declared_classified=row["declared_classified"], status=ProjectStatus(row["status"]),
-                created_at=as_utc(row["created_at"]), updated_at=as_utc(row["updated_at"]), version=row["version"],
-            )
-            for row in rows
-        }
+    async def vendor_qualifications(self, vendor_ids: Sequence[str]) -> dict[str, VendorQualification]:
+        if not vendor_ids:
+            return {}
+        rows = (await self.session.execute(select(vendor_qualifications).where(
+            vendor_qualifications.c.vendor_id.in_(list(vendor_ids))))).mappings().all()
+        return {r["vendor_id"]: VendorQualification(vendor_id=r["vendor_id"], scopes=frozenset(r["scopes"]),
+                                                    valid_from=r["valid_from"], valid_until=r["valid_until"],
+                                                    revoked_on=r["revoked_on"]) for r in rows}
+
+    async def put_vendor_qualification(self, qualification: VendorQualification) -> None:
+        values = dict(scopes=sorted(qualification.scopes), valid_from=qualification.valid_from,
+                      valid_until=qualification.valid_until, revoked_on=qualification.revoked_on)
+        result = await self.session.execute(update(vendor_qualifications).where(
+            vendor_qualifications.c.vendor_id == qualification.vendor_id).values(**values))
+        if result.rowcount == 0:
+            await self.session.execute(insert(vendor_qualifications).values(vendor_id=qualification.vendor_id,
+                                                                            **values))

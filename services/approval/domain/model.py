@@ -1,15 +1,22 @@
-"""The project record (项目) and the decisions on it: pure functions from state and command to a new state."""
+"""The project record (项目) and the one function that decides every action on it: pure, no I/O."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
+from typing import Any
 
-from services.approval.domain.lifecycle import APPLICANTS, TRANSITIONS, Action, ProjectStatus
+from pydantic import BaseModel, ConfigDict
+
+from services.approval.domain import rules
+from services.approval.domain.dossier import (
+    Change, ChangeStatus, Contract, Dossier, InfrastructureKind, Operation, ReviewAspect, ReviewOpinion,
+    SubmittedDocument, Supervision, TestReport,
+)
+from services.approval.domain.lifecycle import TRANSITIONS, Action, ProjectStatus
 from shared.auth import Identity
-from shared.errors import DomainError, PermissionDenied, Violation, refuse
-from shared.jurisdictions import JURISDICTIONS
-from shared.visibility import unit_manages
+from shared.errors import DomainError, PermissionDenied, Violation
+from shared.money import MAJOR_THRESHOLD_FEN
+from shared.visibility import APPLICANTS, unit_manages
 
 
 class ProjectKind(str, Enum):
@@ -39,18 +46,46 @@ class FundSource(str, Enum):
     SELF_RAISED = "SELF_RAISED"  # 自筹资金
 
 
-@dataclass(frozen=True)
-class ProjectDraft:
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class FundShare(Record):
+    source: FundSource
+    amount: int  # fen
+
+
+class ProjectDraft(Record):
     name: str
     kind: ProjectKind
     jurisdiction: str
     investment_estimate: int  # fen
-    fund_sources: tuple[tuple[FundSource, int], ...]
+    fund_sources: tuple[FundShare, ...]
     declared_classified: bool = False
+    city_decided: bool = False  # 市委、市政府研究决定的项目; otherwise self-funded with a possible reward (R-FIN-3)
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
+class Exemption(Record):
+    kind: InfrastructureKind
+    reason: str
+
+
+class ReviewFinding(Record):
+    aspect: ReviewAspect
+    finding: str
+
+
+class VendorQualification(Record):
+    """The approval service's copy of a vendor's qualification, fed by the secrecy service's events."""
+
+    vendor_id: str
+    scopes: frozenset[str]
+    valid_from: date
+    valid_until: date
+    revoked_on: date | None = None
+
+
+class HistoryEntry(Record):
     """One line of a project's history: who, when, what, why."""
 
     at: datetime
@@ -61,10 +96,10 @@ class HistoryEntry:
     unit: str | None
     subject: str
     reasons: tuple[str, ...] = ()
+    detail: str = ""
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(Record):
     id: str
     code: str
     name: str
@@ -73,80 +108,103 @@ class Project:
     unit_id: str
     unit_path: tuple[str, ...]
     investment_estimate: int
-    fund_sources: tuple[tuple[FundSource, int], ...]
+    fund_sources: tuple[FundShare, ...]
     declared_classified: bool
+    city_decided: bool = False
     status: ProjectStatus
     created_at: datetime
     updated_at: datetime
     version: int = 1
-    history: tuple[HistoryEntry, ...] = field(default=(), compare=False)
+    # Classification is the Secrecy Bureau's fact; until it speaks, the unit's declaration stands.
+    confirmed_classified: bool | None = None
+    major_flag_reason: str | None = None
+    dossier: Dossier = Dossier()
+    exemptions: tuple[Exemption, ...] = ()
+    review_findings: tuple[ReviewFinding, ...] = ()
+    opinion: ReviewOpinion | None = None
+    secrecy_review_passed: bool = False
+    approved_budget: int | None = None
+    contract: Contract | None = None
+    supervision: Supervision | None = None
+    changes: tuple[Change, ...] = ()
+    test_reports: tuple[TestReport, ...] = ()
+    initial_acceptance_report: str | None = None
+    acceptance_documents: tuple[SubmittedDocument, ...] = ()
+    refusal_reasons: tuple[str, ...] = ()
+    accepted_at: datetime | None = None
+    pre_use_approved: bool = False
+    operation: Operation | None = None
+
+    @property
+    def classified(self) -> bool:
+        return self.declared_classified if self.confirmed_classified is None else self.confirmed_classified
+
+    @property
+    def investment(self) -> int:
+        """The approved estimate once the technical review set it; before that, the submitted estimate."""
+        return self.opinion.approved_estimate if self.opinion else self.investment_estimate
+
+    def is_major(self, threshold: int = MAJOR_THRESHOLD_FEN) -> bool:
+        """R-IMP-4: investment at or above the threshold (default 20M yuan), or flagged by the Approval Bureau."""
+        return self.major_flag_reason is not None or self.investment >= threshold
 
 
-def validate_draft(draft: ProjectDraft) -> None:
-    """The parts of R-APP-1 a draft can already be checked for: a name, a kind, an estimate its funds cover."""
-    problems: list[Violation] = []
-    if not draft.name.strip():
-        problems.append(Violation("R-APP-1", ("input", "name"), "the project needs a name"))
-    if draft.jurisdiction not in JURISDICTIONS:
-        problems.append(Violation("INVALID", ("input", "jurisdiction"),
-                                  f"unknown jurisdiction {draft.jurisdiction}; one of {', '.join(JURISDICTIONS)}"))
-    if draft.investment_estimate <= 0:
-        problems.append(Violation("R-APP-1", ("input", "investmentEstimate"), "the investment estimate must be positive"))
-    if not draft.fund_sources:
-        problems.append(Violation("R-APP-1", ("input", "fundSources"), "name at least one fund source with its amount"))
-    seen: set[FundSource] = set()
-    for index, (source, amount) in enumerate(draft.fund_sources):
-        if source in seen:
-            problems.append(Violation("INVALID", ("input", "fundSources", str(index), "source"),
-                                      f"{source.value} is listed twice; give each source once with its total"))
-        seen.add(source)
-        if amount <= 0:
-            problems.append(Violation("R-APP-1", ("input", "fundSources", str(index), "amount"),
-                                      "a fund source's amount must be positive"))
-    total = sum(amount for _, amount in draft.fund_sources)
-    if draft.fund_sources and draft.investment_estimate > 0 and total != draft.investment_estimate:
-        problems.append(Violation("R-APP-1", ("input", "fundSources"),
-                                  f"the fund sources add up to {total} fen but the estimate is "
-                                  f"{draft.investment_estimate} fen; they must be equal"))
-    if problems:
-        raise DomainError(problems)
+class Context(Record):
+    """What a decision may need beyond the project: configuration, and facts other bureaus reported."""
+
+    major_threshold: int = MAJOR_THRESHOLD_FEN
+    vendor_qualifications: dict[str, VendorQualification] = {}
 
 
 def create(draft: ProjectDraft, *, project_id: str, code: str, actor: Identity, now: datetime) -> Project:
-    transition = TRANSITIONS[Action.SUBMIT]  # only those who may submit may draft
-    if actor.department not in transition.departments or actor.unit is None:
+    if actor.department not in APPLICANTS or actor.unit is None:
         raise PermissionDenied("drafting a project is for a construction unit or the Big Data Center, with a unit")
-    validate_draft(draft)
-    project = Project(
-        id=project_id, code=code, name=draft.name.strip(), kind=draft.kind, jurisdiction=draft.jurisdiction,
-        unit_id=actor.unit, unit_path=actor.unit_path, investment_estimate=draft.investment_estimate,
-        fund_sources=draft.fund_sources, declared_classified=draft.declared_classified,
-        status=ProjectStatus.DRAFT, created_at=now, updated_at=now,
-    )
-    entry = HistoryEntry(now, "CREATE", None, ProjectStatus.DRAFT, actor.department.value, actor.unit, actor.subject)
-    return replace(project, history=(entry,))
+    rules.raise_if(rules.draft_problems(draft.name, draft.jurisdiction, draft.investment_estimate,
+                                        [(s.source.value, s.amount) for s in draft.fund_sources], ("input",)))
+    entry = HistoryEntry(at=now, action="CREATE", from_status=None, to_status=ProjectStatus.DRAFT,
+                         department=actor.department.value, unit=actor.unit, subject=actor.subject)
+    project = Project(id=project_id, code=code, name=draft.name.strip(), kind=draft.kind,
+                      jurisdiction=draft.jurisdiction, unit_id=actor.unit, unit_path=actor.unit_path,
+                      investment_estimate=draft.investment_estimate, fund_sources=draft.fund_sources,
+                      declared_classified=draft.declared_classified, city_decided=draft.city_decided,
+                      status=ProjectStatus.DRAFT, created_at=now, updated_at=now)
+    return project, entry
 
 
-def decide(project: Project, action: Action, *, actor: Identity, now: datetime,
-           reasons: tuple[str, ...] = ()) -> tuple[Project, HistoryEntry]:
-    """Apply one transition of the table, or refuse it. The returned history entry is the new line."""
+def check_permission(project: Project, action: Action, actor: Identity) -> None:
     transition = TRANSITIONS[action]
     if actor.department not in transition.departments:
-        raise PermissionDenied(
-            f"{action.value.lower()} is for {' or '.join(d.value for d in sorted(transition.departments))}"
-        )
+        needed = " or ".join(sorted(d.value for d in transition.departments))
+        raise PermissionDenied(f"{action.value.lower().replace('_', ' ')} is for {needed}")
     if actor.department in APPLICANTS and not unit_manages(actor, project.unit_path):
         raise PermissionDenied("only the project's own unit or a unit above it may do this")
+
+
+def decide(project: Project, action: Action, payload: Any = None, *, actor: Identity, now: datetime,
+           context: Context = Context()) -> tuple[Project, HistoryEntry]:
+    """Take one action of the table, or refuse it. Returns the new project and its new history line."""
+    check_permission(project, action, actor)
+    transition = TRANSITIONS[action]
     if project.status not in transition.sources:
-        raise refuse(transition.rule,
-                     f"cannot {action.value.lower()} a project that is {project.status.value}; it must be "
-                     f"{' or '.join(s.value for s in sorted(transition.sources))}", "id")
-    if action is Action.REJECT:
-        reasons = tuple(r.strip() for r in reasons if r.strip())
-        if not reasons:
-            raise refuse("R-APP-2", "a rejection must give its reasons", "reasons")
-    entry = HistoryEntry(now, action.value, project.status, transition.target, actor.department.value, actor.unit,
-                         actor.subject, reasons)
-    updated = replace(project, status=transition.target, updated_at=now, version=project.version + 1,
-                      history=project.history + (entry,))
+        allowed = " or ".join(sorted(s.value for s in transition.sources))
+        raise DomainError(Violation(transition.rule, ("id",),
+                                    f"cannot {action.value.lower().replace('_', ' ')} a project that is "
+                                    f"{project.status.value}; it must be {allowed}"))
+    rules.raise_if(rules.GUARDS.get(action, rules.no_guard)(project, payload, context))
+    changes, reasons, detail = rules.EFFECTS[action](project, payload, now)
+    target = transition.target or project.status
+    updated = project.model_copy(update={**changes, "status": target, "updated_at": now,
+                                         "version": project.version + 1})
+    entry = HistoryEntry(at=now, action=action.value, from_status=project.status, to_status=target,
+                         department=actor.department.value, unit=actor.unit, subject=actor.subject,
+                         reasons=tuple(reasons), detail=detail)
     return updated, entry
+
+
+def change_status(project: Project, change_id: str) -> ChangeStatus | None:
+    return next((c.status for c in project.changes if c.change_id == change_id), None)
+
+
+__all__ = ["Project", "ProjectDraft", "FundShare", "Exemption", "ReviewFinding", "VendorQualification",
+           "HistoryEntry", "Context", "ProjectKind", "FundSource", "create", "decide", "check_permission",
+           "Contract", "Supervision", "TestReport", "Operation", "ReviewOpinion", "Change", "Dossier"]

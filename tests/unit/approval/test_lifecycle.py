@@ -1,64 +1,56 @@
-"""The approval state machine, as pure functions (no database, no GraphQL)."""
-from datetime import datetime, timezone
-
+"""The approval state machine: the table, drafting, and the Approval Bureau's decisions (R-GEN-1, R-APP-2)."""
 import pytest
 
 from services.approval.domain import model
 from services.approval.domain.lifecycle import TRANSITIONS, Action, ProjectStatus
 from shared.auth import Department, Identity
 from shared.errors import DomainError, PermissionDenied
-
-NOW = datetime(2026, 3, 1, 2, 0, tzinfo=timezone.utc)
-UNIT = Identity(Department.CONSTRUCTION_UNIT, unit="health-commission", parent_units=("city-government",))
-OTHER_UNIT = Identity(Department.CONSTRUCTION_UNIT, unit="education-bureau", parent_units=("city-government",))
-BUREAU = Identity(Department.APPROVAL_BUREAU, unit="approval-bureau")
-FINANCE = Identity(Department.FINANCE_BUREAU, unit="finance-bureau")
-
-
-def draft(**changes) -> model.ProjectDraft:
-    values = dict(name="Health data platform", kind=model.ProjectKind.APPLICATION_SYSTEM_NEW, jurisdiction="CITY",
-                  investment_estimate=5_000_000_00,
-                  fund_sources=((model.FundSource.FISCAL, 3_000_000_00), (model.FundSource.SELF_RAISED, 2_000_000_00)))
-    values.update(changes)
-    return model.ProjectDraft(**values)
+from tests.unit.approval.builders import (
+    BUREAU, NOW, OTHER_UNIT, PARENT_UNIT, UNIT, act, draft, project_at, shares,
+)
 
 
 def new_project(actor=UNIT, **changes) -> model.Project:
-    return model.create(draft(**changes), project_id="p-1", code="CITY-2026-0001", actor=actor, now=NOW)
+    project, entry = model.create(draft(**changes), project_id="p-1", code="CITY-2026-0001", actor=actor, now=NOW)
+    assert entry.action == "CREATE" and entry.to_status is ProjectStatus.DRAFT
+    return project
 
 
-def codes(error: DomainError) -> set[tuple[str, tuple[str, ...] | None]]:
+def codes(error: DomainError) -> set:
     return {(v.code, v.field) for v in error.violations}
 
 
-def test_a_unit_drafts_a_project_with_its_unit_path_and_a_history_line():
+def test_R_GEN_1_a_project_has_one_of_the_kinds_of_article_2():
+    assert len(model.ProjectKind) == 13  # network, application, resource x new/expansion/renovation; + 4
+    with pytest.raises(ValueError):
+        draft(kind="SMART_TOILET")
+
+
+def test_a_unit_drafts_a_project_with_its_unit_path():
     project = new_project()
     assert project.status is ProjectStatus.DRAFT
-    assert project.unit_id == "health-commission"
     assert project.unit_path == ("health-commission", "city-government")
-    assert [e.action for e in project.history] == ["CREATE"]
 
 
 def test_R_APP_1_fund_sources_must_add_up_to_the_estimate():
     with pytest.raises(DomainError) as refused:
-        new_project(fund_sources=((model.FundSource.FISCAL, 1_000_00),))
+        new_project(fund_sources=shares((model.FundSource.FISCAL, 1_000_00),))
     assert codes(refused.value) == {("R-APP-1", ("input", "fundSources"))}
 
 
-def test_R_APP_1_lists_every_problem_at_once():
+def test_R_APP_1_lists_every_problem_of_a_draft_at_once():
     with pytest.raises(DomainError) as refused:
         new_project(name="  ", investment_estimate=0, fund_sources=(), jurisdiction="ATLANTIS")
     assert codes(refused.value) == {
-        ("R-APP-1", ("input", "name")),
-        ("R-APP-1", ("input", "investmentEstimate")),
-        ("R-APP-1", ("input", "fundSources")),
-        ("INVALID", ("input", "jurisdiction")),
+        ("R-APP-1", ("input", "name")), ("R-APP-1", ("input", "investmentEstimate")),
+        ("R-APP-1", ("input", "fundSources")), ("INVALID", ("input", "jurisdiction")),
     }
 
 
 def test_R_APP_1_a_fund_source_listed_twice_or_with_no_amount_is_refused():
     with pytest.raises(DomainError) as refused:
-        new_project(investment_estimate=100, fund_sources=((model.FundSource.FISCAL, 100), (model.FundSource.FISCAL, 0)))
+        new_project(investment_estimate=100,
+                    fund_sources=shares((model.FundSource.FISCAL, 100), (model.FundSource.FISCAL, 0)))
     assert ("INVALID", ("input", "fundSources", "1", "source")) in codes(refused.value)
     assert ("R-APP-1", ("input", "fundSources", "1", "amount")) in codes(refused.value)
 
@@ -69,49 +61,49 @@ def test_only_a_construction_unit_or_the_big_data_center_drafts_a_project(depart
         new_project(actor=Identity(department, unit="someone"))
 
 
-def test_the_unit_submits_then_the_approval_bureau_approves():
-    project = new_project()
-    submitted, entry = model.decide(project, Action.SUBMIT, actor=UNIT, now=NOW)
-    assert submitted.status is ProjectStatus.SUBMITTED and entry.from_status is ProjectStatus.DRAFT
-    approved, entry = model.decide(submitted, Action.APPROVE, actor=BUREAU, now=NOW)
-    assert approved.status is ProjectStatus.APPROVED
-    assert entry.department == "APPROVAL_BUREAU" and approved.version == project.version + 2
-    assert [e.action for e in approved.history] == ["CREATE", "SUBMIT", "APPROVE"]
-
-
-def test_a_parent_unit_may_submit_its_subordinate_units_project_but_another_unit_may_not():
-    parent = Identity(Department.CONSTRUCTION_UNIT, unit="city-government")
-    assert model.decide(new_project(), Action.SUBMIT, actor=parent, now=NOW)[0].status is ProjectStatus.SUBMITTED
+def test_a_parent_unit_manages_its_subordinate_units_project_but_another_unit_may_not():
+    project = project_at(ProjectStatus.DRAFT)
+    assert act(project, Action.SUBMIT, actor=PARENT_UNIT).status is ProjectStatus.SUBMITTED
     with pytest.raises(PermissionDenied):
-        model.decide(new_project(), Action.SUBMIT, actor=OTHER_UNIT, now=NOW)
+        act(project, Action.SUBMIT, actor=OTHER_UNIT)
 
 
 @pytest.mark.parametrize("department", [d for d in Department if d is not Department.APPROVAL_BUREAU])
 @pytest.mark.parametrize("action", [Action.APPROVE, Action.REJECT])
 def test_R_APP_2_only_the_approval_bureau_approves_or_rejects(department, action):
-    submitted, _ = model.decide(new_project(), Action.SUBMIT, actor=UNIT, now=NOW)
     with pytest.raises(PermissionDenied) as refused:
-        model.decide(submitted, action, actor=Identity(department, unit="health-commission"), now=NOW,
-                     reasons=("no",))
+        act(project_at(ProjectStatus.SUBMITTED), action, ("no",), actor=Identity(department, unit="health-commission"))
     assert "APPROVAL_BUREAU" in str(refused.value)
 
 
-def test_R_APP_2_a_rejection_carries_its_reasons():
-    submitted, _ = model.decide(new_project(), Action.SUBMIT, actor=UNIT, now=NOW)
+def test_R_APP_2_a_rejection_carries_its_reasons_and_the_unit_may_revise_and_resubmit():
+    submitted = project_at(ProjectStatus.SUBMITTED)
     with pytest.raises(DomainError) as refused:
-        model.decide(submitted, Action.REJECT, actor=BUREAU, now=NOW, reasons=(" ",))
+        act(submitted, Action.REJECT, (" ",))
     assert codes(refused.value) == {("R-APP-2", ("reasons",))}
-    rejected, entry = model.decide(submitted, Action.REJECT, actor=BUREAU, now=NOW, reasons=("no sharing plan",))
+    rejected, entry = model.decide(submitted, Action.REJECT, ("no sharing plan",), actor=BUREAU, now=NOW)
     assert rejected.status is ProjectStatus.REJECTED and entry.reasons == ("no sharing plan",)
+    revised = act(rejected, Action.REVISE)
+    assert revised.status is ProjectStatus.DRAFT
+    assert act(revised, Action.SUBMIT).status is ProjectStatus.SUBMITTED
 
 
 def test_R_APP_2_a_draft_cannot_be_approved_before_it_is_submitted():
     with pytest.raises(DomainError) as refused:
-        model.decide(new_project(), Action.APPROVE, actor=BUREAU, now=NOW)
+        act(project_at(ProjectStatus.DRAFT), Action.APPROVE)
     assert codes(refused.value) == {("R-APP-2", ("id",))}
     assert "DRAFT" in refused.value.violations[0].message
 
 
-def test_every_transition_names_its_rule_and_its_departments():
+def test_every_action_names_its_rule_departments_and_source_states():
     for transition in TRANSITIONS.values():
-        assert transition.rule.startswith("R-") and transition.departments
+        assert transition.rule.startswith("R-") and transition.departments and transition.sources
+
+
+def test_each_decision_writes_one_history_line_naming_who_what_and_why():
+    submitted = project_at(ProjectStatus.SUBMITTED)
+    rejected, entry = model.decide(submitted, Action.REJECT, ("incomplete",), actor=BUREAU, now=NOW)
+    assert (entry.action, entry.from_status, entry.to_status) == ("REJECT", ProjectStatus.SUBMITTED,
+                                                                   ProjectStatus.REJECTED)
+    assert (entry.department, entry.unit, entry.reasons) == ("APPROVAL_BUREAU", "approval-bureau", ("incomplete",))
+    assert rejected.version == submitted.version + 1

@@ -1,4 +1,4 @@
-"""The event envelope and the catalog of cross-service events (the contracts between bureaus).
+"""The event envelope and the catalog of cross-service events.
 
 Type names are `<service>.<aggregate>.<past_verb>.v<N>`; the routing key is the type. Payloads are frozen
 pydantic models; within a version only additive changes are allowed, a breaking change is a new version.
@@ -11,7 +11,6 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.money import Fen
 
 
 class EventPayload(BaseModel):
@@ -72,62 +71,3 @@ class Envelope(BaseModel):
     @classmethod
     def from_bytes(cls, body: bytes) -> "Envelope":
         return cls.model_validate_json(body)
-
-
-class FundSourceAmount(BaseModel):
-    model_config = ConfigDict(frozen=True)
-    source: str
-    amount: Fen
-
-
-# --- approval service -------------------------------------------------------------------------------------
-
-
-@event("approval.project.submitted.v1")
-class ProjectSubmitted(EventPayload):
-    """A construction unit submitted a project for approval (立项审查)."""
-
-    project_id: str
-    code: str
-    unit_id: str
-    unit_path: list[str]
-    jurisdiction: str
-    kind: str
-    investment_estimate: Fen
-    declared_classified: bool = False
-
-
-@event("approval.project.approved.v1")
-class ProjectApproved(EventPayload):
-    """The Approval Bureau approved the project (立项审批)."""
-
-    project_id: str
-    code: str
-    name: str | None  # None for a classified project: the name stays inside the secrecy boundary (R-SEC-2)
-    unit_id: str
-    unit_path: list[str]  # the unit and its parent units, for need-to-know checks in every service
-    jurisdiction: str
-    kind: str
-    investment_estimate: Fen
-    fund_sources: list[FundSourceAmount]
-    classified: bool = False
-    approved_at: datetime
-
-
-@event("approval.project.rejected.v1")
-class ProjectRejected(EventPayload):
-    project_id: str
-    code: str
-    reasons: list[str]
-
-
-# --- finance service --------------------------------------------------------------------------------------
-
-
-@event("finance.budget_review.opened.v1")
-class BudgetReviewOpened(EventPayload):
-    """Finance opened a budget-review case (预算评审) for an approved project."""
-
-    project_id: str
-    case_id: str
-    status: str
