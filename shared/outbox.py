@@ -81,6 +81,7 @@ class OutboxRelay:
         # One batch at a time per process; across processes, SKIP LOCKED (PostgreSQL) keeps relays apart.
         self._lock = asyncio.Lock()
         self._task: asyncio.Task | None = None
+        self._stopping = False
         self.last_error: str | None = None
 
     def wake(self) -> None:
@@ -130,7 +131,7 @@ class OutboxRelay:
 
     async def _run(self) -> None:
         delay = self._poll_interval
-        while True:
+        while not self._stopping:
             try:
                 await self.drain()
                 self.last_error = None
@@ -141,6 +142,8 @@ class OutboxRelay:
                 self.last_error = f"{type(exc).__name__}: {exc}"
                 log.warning("outbox relay could not publish: %s", self.last_error)
                 delay = min(delay * 2, 5.0)
+            if self._stopping:
+                break
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)
             except TimeoutError:
@@ -151,11 +154,16 @@ class OutboxRelay:
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="outbox-relay")
 
-    async def stop(self) -> None:
-        if self._task is not None:
+    async def stop(self, timeout: float = 10.0) -> None:
+        """Finish the round in progress, then stop: a transaction cut off mid-way can wedge its connection."""
+        if self._task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), timeout)
+        except TimeoutError:
             self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+            await asyncio.gather(self._task, return_exceptions=True)
+        self._task = None
+        self._stopping = False

@@ -20,6 +20,7 @@ class _Subscription:
     handler: Handler
     messages: asyncio.Queue
     worker: asyncio.Task | None = None
+    busy: bool = False
 
 
 class InProcessBus(Bus):
@@ -51,6 +52,7 @@ class InProcessBus(Bus):
     async def _consume(self, subscription: _Subscription) -> None:
         while True:
             body = await subscription.messages.get()
+            subscription.busy = True
             envelope = Envelope.from_bytes(body)
             for attempt in range(1, self._delivery_limit + 1):
                 try:
@@ -63,6 +65,7 @@ class InProcessBus(Bus):
                     await asyncio.sleep(self._retry_delay * attempt)
             else:
                 self.dead_letters[subscription.queue].append(envelope)
+            subscription.busy = False
             subscription.messages.task_done()
 
     async def idle(self) -> None:
@@ -73,8 +76,12 @@ class InProcessBus(Bus):
     async def ready(self) -> bool:
         return not self._closed
 
-    async def close(self) -> None:
+    async def close(self, timeout: float = 10.0) -> None:
+        """Let each handler finish the message in hand (cutting a transaction off can wedge its connection)."""
         self._closed = True
+        deadline = asyncio.get_running_loop().time() + timeout
+        while any(s.busy for s in self._subscriptions.values()) and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.01)
         for subscription in self._subscriptions.values():
             if subscription.worker:
                 subscription.worker.cancel()

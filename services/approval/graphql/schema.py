@@ -15,7 +15,7 @@ from services.approval.graphql import inputs as i
 from services.approval.graphql.types import HistoryEntry, Project, from_domain, project_loader
 from shared.clock import china_date, utc_now
 from shared.errors import DomainError, Violation
-from shared.graphql import Fen, UserError, run_command, subgraph_schema
+from shared.graphql import Fen, Unauthenticated, UserError, run_command, subgraph_schema
 
 
 @strawberry.type
@@ -55,6 +55,8 @@ async def _act(info: strawberry.Info, project_id: strawberry.ID, action: Action,
                convert=None) -> ProjectPayload:
     """Convert the input (input errors are user errors too), run the action, map the outcome."""
     runtime = info.context.runtime
+    if info.context.identity.is_public:
+        raise Unauthenticated(f"{action.value.lower().replace('_', ' ')} needs a signed-in caller")
 
     async def command():
         value = convert() if convert else payload
@@ -107,6 +109,8 @@ class Mutation:
             investment_estimate=input.investment_estimate,
             fund_sources=tuple(model.FundShare(source=f.source, amount=f.amount) for f in input.fund_sources),
             declared_classified=input.declared_classified, city_decided=input.city_decided)
+        if info.context.identity.is_public:
+            raise Unauthenticated("drafting a project needs a signed-in construction unit")
         result, errors = await run_command(handlers.create_project(info.context.runtime.uow, draft,
                                                                    info.context.identity))
         return ProjectPayload(project=from_domain(result) if result else None, user_errors=errors)
