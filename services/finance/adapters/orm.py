@@ -1,11 +1,29 @@
-"""The finance service's tables: its own copy of project facts (fed by events) and its budget-review cases."""
+"""The finance service's tables: its own copy of project facts (fed by events) and its budget-review cases.
+
+Kept in step with the Alembic history under `migrations/versions/`.
+"""
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, DateTime, MetaData, String, Table
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    false,
+)
 
 from shared.outbox import messaging_tables
 
 metadata = MetaData()
+BIGINT_ID = BigInteger().with_variant(Integer, "sqlite")
 
 projects = Table(
     "finance_projects",
@@ -27,6 +45,76 @@ budget_reviews = Table(
     Column("project_id", String(36), nullable=False, unique=True),
     Column("status", String(40), nullable=False, index=True),
     Column("opened_at", DateTime(timezone=True), nullable=False),
+    # 0002: the review opinion (审查意见) the case works on, the report, and optimistic locking
+    Column("approved_estimate", BigInteger),
+    Column("opinion_classified", Boolean),
+    Column("cross_year", Boolean),
+    Column("opinion_concluded_at", DateTime(timezone=True)),
+    Column("approved_budget", BigInteger),
+    Column("reported_at", DateTime(timezone=True)),
+    Column("version", Integer, nullable=False, server_default="1"),
+)
+
+review_fund_sources = Table(
+    "budget_review_fund_sources",
+    metadata,
+    Column("case_id", String(36), ForeignKey("budget_reviews.id", ondelete="CASCADE"), primary_key=True),
+    Column("source", String(40), primary_key=True),
+    Column("amount", BigInteger, nullable=False),
+    CheckConstraint("amount >= 0", name="ck_budget_review_fund_source_amount"),
+)
+
+review_yearly_plan = Table(
+    "budget_review_yearly_plan",
+    metadata,
+    Column("case_id", String(36), ForeignKey("budget_reviews.id", ondelete="CASCADE"), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("amount", BigInteger, nullable=False),
+    CheckConstraint("amount >= 0", name="ck_budget_review_yearly_amount"),
+)
+
+budget_lines = Table(
+    "budget_review_lines",
+    metadata,
+    Column("case_id", String(36), ForeignKey("budget_reviews.id", ondelete="CASCADE"), primary_key=True),
+    Column("category", String(40), primary_key=True),
+    Column("requested_amount", BigInteger, nullable=False),
+    Column("approved_amount", BigInteger, nullable=False),
+    Column("note", Text),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("approved_amount >= 0", name="ck_budget_line_approved_not_negative"),
+    CheckConstraint("approved_amount <= requested_amount", name="ck_budget_line_approved_within_requested"),
+)
+
+decisions = Table(
+    "budget_review_decisions",
+    metadata,
+    Column("id", BIGINT_ID, primary_key=True, autoincrement=True),
+    Column("case_id", String(36), ForeignKey("budget_reviews.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("project_id", String(36), nullable=False, index=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("from_status", String(40)),
+    Column("to_status", String(40), nullable=False),
+    Column("department", String(40), nullable=False),
+    Column("unit", String(100)),
+    Column("subject", String(200), nullable=False),
+    Column("detail", JSON, nullable=False),
+    Column("reason", Text),
+    Column("previous_hash", String(64)),
+    Column("entry_hash", String(64), nullable=False),
+)
+
+secrecy_status = Table(
+    "finance_secrecy_status",
+    metadata,
+    Column("project_id", String(36), primary_key=True),
+    Column("classified", Boolean),
+    Column("level", String(20)),
+    Column("classification_decided_at", DateTime(timezone=True)),
+    Column("review_passed", Boolean, nullable=False, server_default=false()),
+    Column("review_id", String(64)),
+    Column("review_decided_at", DateTime(timezone=True)),
 )
 
 outbox, inbox = messaging_tables(metadata)

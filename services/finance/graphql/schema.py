@@ -1,66 +1,31 @@
-"""The finance subgraph: contributes `budgetReview` to the federated `Project`."""
+"""The finance subgraph: contributes `budgetReview` to the federated `Project`, and Finance's budget-review
+commands. Resolvers are thin: build a command, call its handler, map the outcome."""
 from __future__ import annotations
 
-from datetime import datetime
-
 import strawberry
-from sqlalchemy import select
-from strawberry.dataloader import DataLoader
 
-from services.finance.adapters.orm import budget_reviews, projects
-from services.finance.domain.budget_review import BudgetReviewStatus
+from services.finance import commands
+from services.finance.adapters.repository import BudgetReviewRepository
+from services.finance.domain.budget_review import BudgetReviewCase, BudgetReviewStatus, LineCategory
+from services.finance.graphql.types import (
+    BudgetLineCategoryEnum,
+    BudgetReview,
+    BudgetReviewStatusEnum,
+    Project,
+    from_domain,
+)
 from shared.auth import Department
-from shared.clock import as_utc
-from shared.graphql import require, subgraph_schema
-from shared.visibility import can_see_project
-
-BudgetReviewStatusEnum = strawberry.enum(BudgetReviewStatus, name="BudgetReviewStatus")
+from shared.graphql import Fen, UserError, require, run_command, subgraph_schema
 
 
-@strawberry.type(description="A budget-review case (预算评审, R-REV-2).")
-class BudgetReview:
-    id: strawberry.ID
-    project_id: strawberry.ID
-    status: BudgetReviewStatusEnum
-    opened_at: datetime
+@strawberry.type
+class BudgetReviewPayload:
+    budget_review: BudgetReview | None
+    user_errors: list[UserError]
 
 
-def _review(row) -> BudgetReview:
-    return BudgetReview(id=strawberry.ID(row["id"]), project_id=strawberry.ID(row["project_id"]),
-                        status=BudgetReviewStatus(row["status"]), opened_at=as_utc(row["opened_at"]))
-
-
-def budget_review_loader(info: strawberry.Info) -> DataLoader:
-    context = info.context
-
-    async def load(project_ids: list[str]) -> list[BudgetReview | None]:
-        async with context.runtime.sessions() as session:
-            rows = (await session.execute(
-                select(budget_reviews, projects.c.unit_path, projects.c.classified)
-                .join(projects, projects.c.id == budget_reviews.c.project_id)
-                .where(budget_reviews.c.project_id.in_(project_ids))
-            )).mappings().all()
-        found = {
-            row["project_id"]: _review(row)
-            for row in rows
-            if can_see_project(context.identity, unit_path=row["unit_path"], classified=row["classified"])
-        }
-        return [found.get(i) for i in project_ids]
-
-    return context.loader("budget_reviews", lambda: DataLoader(load))
-
-
-@strawberry.federation.type(keys=["id"])
-class Project:
-    id: strawberry.ID
-
-    @strawberry.field(description="Finance's budget-review case for the project, once it is approved.")
-    async def budget_review(self, info: strawberry.Info) -> BudgetReview | None:
-        return await budget_review_loader(info).load(str(self.id))
-
-    @classmethod
-    def resolve_reference(cls, id: strawberry.ID) -> "Project":
-        return cls(id=id)
+def _payload(result: BudgetReviewCase | None, errors: list[UserError]) -> BudgetReviewPayload:
+    return BudgetReviewPayload(budget_review=from_domain(result) if result else None, user_errors=errors)
 
 
 @strawberry.type
@@ -69,13 +34,34 @@ class Query:
     async def budget_reviews(self, info: strawberry.Info, status: BudgetReviewStatusEnum | None = None,
                              first: int = 50) -> list[BudgetReview]:
         require(info.context.identity, Department.FINANCE_BUREAU, action="listing budget reviews")
-        query = select(budget_reviews).order_by(budget_reviews.c.opened_at).limit(max(1, min(first, 200)))
-        if status is not None:
-            query = query.where(budget_reviews.c.status == status.value)
         async with info.context.runtime.sessions() as session:
-            rows = (await session.execute(query)).mappings().all()
-        return [_review(row) for row in rows]
+            cases = await BudgetReviewRepository(session).list(
+                status=BudgetReviewStatus(status.value) if status is not None else None,
+                limit=max(1, min(first, 200)))
+        return [from_domain(case) for case in cases]
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="R-REV-2: the Finance Bureau approves one cost line (approved ≤ requested; "
+                                      "all approved lines ≤ the approved estimate). Setting a category again "
+                                      "replaces its line.")
+    async def set_budget_line(self, info: strawberry.Info, project_id: strawberry.ID,
+                              category: BudgetLineCategoryEnum, requested_amount: Fen, approved_amount: Fen,
+                              note: str | None = None) -> BudgetReviewPayload:
+        command = commands.SetBudgetLine(project_id=str(project_id), category=LineCategory(category.value),
+                                         requested_amount=requested_amount, approved_amount=approved_amount,
+                                         note=note)
+        runtime = info.context.runtime
+        return _payload(*await run_command(commands.set_budget_line(runtime.uow, command, info.context.identity)))
+
+    @strawberry.mutation(description="R-REV-2 / R-REV-3: the Finance Bureau issues the budget review report "
+                                      "(预算评审报告); the case becomes REPORTED and final.")
+    async def issue_budget_review_report(self, info: strawberry.Info, project_id: strawberry.ID) -> BudgetReviewPayload:
+        runtime = info.context.runtime
+        return _payload(*await run_command(
+            commands.issue_budget_review_report(runtime.uow, str(project_id), info.context.identity)))
 
 
 def create_schema() -> strawberry.federation.Schema:
-    return subgraph_schema(query=Query, types=[Project])
+    return subgraph_schema(query=Query, mutation=Mutation, types=[Project])
