@@ -54,10 +54,7 @@ async def act_within(uow: UnitOfWork, project_id: str, action: Action, actor: Id
     context = model.Context(major_threshold=major_threshold,
                             vendor_qualifications=await repository.vendor_qualifications(vendors))
     updated, entry = model.decide(project, action, payload, actor=actor, now=utc_now(), context=context)
-    try:
-        await repository.save(project, updated, entry)
-    except ConcurrentUpdate:
-        raise refuse("CONFLICT", "the project changed while you were deciding; reload it and try again", "id")
+    await repository.save(project, updated, entry)  # raises ConcurrentUpdate if someone else saved first
     event = announcement(action, updated, entry, payload)
     if event is not None:
         await uow.emit(event, subject=updated.id)
@@ -65,11 +62,18 @@ async def act_within(uow: UnitOfWork, project_id: str, action: Action, actor: Id
 
 
 async def act(uow_factory: UowFactory, project_id: str, action: Action, actor: Identity, payload: Any = None, *,
-              major_threshold: int) -> model.Project:
-    async with uow_factory() as uow:
-        updated = await act_within(uow, project_id, action, actor, payload, major_threshold=major_threshold)
-        await uow.commit()
-        return updated
+              major_threshold: int, attempts: int = 3) -> model.Project:
+    """Decide and commit. If another decision or another bureau's report saved the project meanwhile, decide
+    again on the fresh record: the rules are re-checked, so a retry can only succeed if it is still allowed."""
+    for _attempt in range(attempts):
+        try:
+            async with uow_factory() as uow:
+                updated = await act_within(uow, project_id, action, actor, payload, major_threshold=major_threshold)
+                await uow.commit()
+                return updated
+        except ConcurrentUpdate:
+            continue
+    raise refuse("CONFLICT", "the project keeps changing while you decide; reload it and try again", "id")
 
 
 def new_change(plan: str, status) -> model.Change:

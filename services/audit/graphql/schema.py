@@ -21,6 +21,8 @@ class AuditRegisterEntry:
     jurisdiction: str
     investment: Fen
     approved_at: datetime
+    accepted_at: datetime | None = strawberry.field(description="R-AUD-3: when the project passed completion "
+                                                                "acceptance and was sent to the Audit Bureau.")
     in_certainty_scope: bool = strawberry.field(
         description="R-AUD-1: investment of 20M yuan or more; the project enters the annual audit plan in full.")
 
@@ -28,6 +30,7 @@ class AuditRegisterEntry:
 def _entry(row) -> AuditRegisterEntry:
     return AuditRegisterEntry(project_id=strawberry.ID(row["project_id"]), jurisdiction=row["jurisdiction"],
                               investment=row["investment"], approved_at=as_utc(row["approved_at"]),
+                              accepted_at=as_utc(row["accepted_at"]) if row["accepted_at"] else None,
                               in_certainty_scope=in_certainty_scope(row["investment"]))
 
 
