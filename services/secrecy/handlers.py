@@ -1,27 +1,62 @@
-"""Secrecy's reactions to other bureaus' events: every submission is registered with its declaration."""
+"""Secrecy's reactions to the approval service's events, each inside one unit of work with its inbox row.
+
+Every event keeps the register's copy of the project's facts current (the unit's declaration, and whether the
+project was approved or accepted); an approved classified project gets a secrecy review (R-REV-3), an accepted
+classified one a review before use (R-ACC-5, R-SEC-1).
+"""
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
+from datetime import datetime
 
-from services.secrecy.adapters.orm import classifications
-from services.secrecy.domain.classification import status_on_submission
-from shared.events import Envelope, ProjectSubmitted
+from services.secrecy.adapters.repository import SecrecyRepository
+from services.secrecy.domain.classification import (
+    ProjectFacts,
+    RegisterEntry,
+    mark_accepted,
+    mark_approved,
+    record_declaration,
+)
+from services.secrecy.service_layer.cases import open_cases_if_needed, save_entry
+from shared.clock import as_utc, utc_now
+from shared.events import Envelope, ProjectAccepted, ProjectApproved, ProjectSubmitted
 from shared.uow import UnitOfWork
+
+
+def _facts(event: ProjectSubmitted | ProjectApproved | ProjectAccepted) -> ProjectFacts:
+    return ProjectFacts(project_id=event.project_id, code=event.code, unit_id=event.unit_id,
+                        unit_path=tuple(event.unit_path))
+
+
+async def _record(uow: UnitOfWork, event, declared_classified: bool, envelope: Envelope, mark=None,
+                  at: datetime | None = None) -> RegisterEntry:
+    repository = SecrecyRepository(uow.session)
+    before = await repository.entry(event.project_id)
+    after = record_declaration(before, _facts(event), declared_classified=declared_classified,
+                               at=as_utc(envelope.time))
+    if mark is not None:
+        after = mark(after, as_utc(at))
+    await save_entry(repository, before, after)
+    await open_cases_if_needed(repository, after, now=utc_now(), because_of=envelope.type)
+    return after
 
 
 async def on_project_submitted(uow: UnitOfWork, event: ProjectSubmitted, envelope: Envelope) -> None:
     """A (re)submission records the unit's declaration; the bureau's own decision, once made, is kept."""
-    status = status_on_submission(event.declared_classified).value
-    found = (await uow.session.execute(
-        select(classifications.c.level).where(classifications.c.project_id == event.project_id))).first()
-    if found is None:
-        await uow.session.execute(insert(classifications).values(
-            project_id=event.project_id, code=event.code, unit_id=event.unit_id, unit_path=event.unit_path,
-            declared_classified=event.declared_classified, level=None, status=status, declared_at=envelope.time))
-    elif found.level is None:
-        await uow.session.execute(update(classifications).where(
-            classifications.c.project_id == event.project_id).values(
-            declared_classified=event.declared_classified, status=status, declared_at=envelope.time))
+    await _record(uow, event, event.declared_classified, envelope)
 
 
-HANDLERS = {ProjectSubmitted.event_type: on_project_submitted}
+async def on_project_approved(uow: UnitOfWork, event: ProjectApproved, envelope: Envelope) -> None:
+    """R-REV-3: the register knows the project is approved; a classified one gets its secrecy review."""
+    await _record(uow, event, event.classified, envelope, mark_approved, event.approved_at)
+
+
+async def on_project_accepted(uow: UnitOfWork, event: ProjectAccepted, envelope: Envelope) -> None:
+    """R-ACC-5: the project passed completion acceptance; a classified one awaits its review before use."""
+    await _record(uow, event, event.classified, envelope, mark_accepted, event.accepted_at)
+
+
+HANDLERS = {
+    ProjectSubmitted.event_type: on_project_submitted,
+    ProjectApproved.event_type: on_project_approved,
+    ProjectAccepted.event_type: on_project_accepted,
+}

@@ -1,64 +1,61 @@
-"""The secrecy subgraph: contributes `classification` to the federated `Project`."""
+"""The secrecy subgraph: contributes `classification`, `secrecyReview` and `preUseReview` to the federated
+`Project`, and serves the Secrecy Bureau's queues and the vendor-qualification register."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 
 import strawberry
-from sqlalchemy import select
-from strawberry.dataloader import DataLoader
 
-from services.secrecy.adapters.orm import classifications
-from services.secrecy.domain.classification import ClassificationStatus, SecrecyLevel
+from services.secrecy.adapters.repository import SecrecyRepository
+from services.secrecy.adapters.vendors import VendorRepository
+from services.secrecy.domain.classification import ClassificationStatus
+from services.secrecy.graphql import loaders
+from services.secrecy.graphql.mutations import Mutation
+from services.secrecy.graphql.types import (
+    Classification,
+    PreUseReview,
+    PreUseStatusEnum,
+    QualificationScopeEnum,
+    SecrecyReview,
+    SecrecyReviewStatusEnum,
+    VendorQualification,
+    VendorQualificationCheck,
+    classification_from_domain,
+    pre_use_from_domain,
+    review_from_domain,
+    vendor_from_domain,
+)
+from services.secrecy.service_layer.vendors import check_vendor_qualification
 from shared.auth import Department
-from shared.clock import as_utc
 from shared.graphql import require, subgraph_schema
-from shared.visibility import can_see_project
 
-SecrecyLevelEnum = strawberry.enum(SecrecyLevel, name="SecrecyLevel")
-ClassificationStatusEnum = strawberry.enum(ClassificationStatus, name="ClassificationStatus")
-
-
-@strawberry.type(description="A project's classification (定密), as the Secrecy Bureau records it.")
-class Classification:
-    project_id: strawberry.ID
-    declared_classified: bool
-    level: SecrecyLevelEnum | None
-    status: ClassificationStatusEnum
-    declared_at: datetime
+# The vendor register is a register of vendors, not of projects: every signed-in department may read it.
+SIGNED_IN = tuple(d for d in Department if d is not Department.PUBLIC)
 
 
-def _classification(row) -> Classification:
-    return Classification(project_id=strawberry.ID(row["project_id"]),
-                          declared_classified=row["declared_classified"],
-                          level=SecrecyLevel(row["level"]) if row["level"] else None,
-                          status=ClassificationStatus(row["status"]), declared_at=as_utc(row["declared_at"]))
-
-
-def classification_loader(info: strawberry.Info) -> DataLoader:
-    context = info.context
-
-    async def load(project_ids: list[str]) -> list[Classification | None]:
-        async with context.runtime.sessions() as session:
-            rows = (await session.execute(
-                select(classifications).where(classifications.c.project_id.in_(project_ids)))).mappings().all()
-        found = {
-            row["project_id"]: _classification(row)
-            for row in rows
-            if can_see_project(context.identity, unit_path=row["unit_path"],
-                               classified=row["declared_classified"] or row["level"] is not None)
-        }
-        return [found.get(i) for i in project_ids]
-
-    return context.loader("classifications", lambda: DataLoader(load))
+def _limit(first: int, ceiling: int = 1000) -> int:
+    return max(1, min(first, ceiling))
 
 
 @strawberry.federation.type(keys=["id"])
 class Project:
     id: strawberry.ID
 
-    @strawberry.field(description="The project's classification, once it is submitted.")
+    @strawberry.field(description="The project's classification, once it is submitted; null unless you need to "
+                                  "know (R-SEC-2).")
     async def classification(self, info: strawberry.Info) -> Classification | None:
-        return await classification_loader(info).load(str(self.id))
+        entry = await loaders.visible_entries(info).load(str(self.id))
+        return classification_from_domain(entry) if entry else None
+
+    @strawberry.field(description="R-REV-3: the secrecy review of a classified approved project.")
+    async def secrecy_review(self, info: strawberry.Info) -> SecrecyReview | None:
+        case = await loaders.secrecy_reviews(info).load(str(self.id))
+        return review_from_domain(case) if case else None
+
+    @strawberry.field(description="R-ACC-5: the review before use of a classified accepted project.")
+    async def pre_use_review(self, info: strawberry.Info) -> PreUseReview | None:
+        case = await loaders.pre_use_reviews(info).load(str(self.id))
+        return pre_use_from_domain(case) if case else None
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> "Project":
@@ -71,11 +68,44 @@ class Query:
     async def classifications_to_confirm(self, info: strawberry.Info, first: int = 100) -> list[Classification]:
         require(info.context.identity, Department.SECRECY_BUREAU, action="reading the classification queue")
         async with info.context.runtime.sessions() as session:
-            rows = (await session.execute(
-                select(classifications).where(classifications.c.status == ClassificationStatus.DECLARED.value)
-                .order_by(classifications.c.declared_at).limit(max(1, min(first, 1000))))).mappings().all()
-        return [_classification(row) for row in rows]
+            entries = await SecrecyRepository(session).entries_with_status(ClassificationStatus.DECLARED,
+                                                                           _limit(first))
+        return [classification_from_domain(entry) for entry in entries]
+
+    @strawberry.field(description="R-REV-3: the Secrecy Bureau's secrecy-review cases, oldest first.")
+    async def secrecy_reviews(self, info: strawberry.Info, status: SecrecyReviewStatusEnum | None = None,
+                              first: int = 100) -> list[SecrecyReview]:
+        require(info.context.identity, Department.SECRECY_BUREAU, action="reading the secrecy-review queue")
+        async with info.context.runtime.sessions() as session:
+            cases = await SecrecyRepository(session).reviews_with_status(status, _limit(first))
+        return [review_from_domain(case) for case in cases]
+
+    @strawberry.field(description="R-ACC-5: the Secrecy Bureau's reviews before use, oldest first.")
+    async def pre_use_reviews(self, info: strawberry.Info, status: PreUseStatusEnum | None = None,
+                              first: int = 100) -> list[PreUseReview]:
+        require(info.context.identity, Department.SECRECY_BUREAU, action="reading the pre-use review queue")
+        async with info.context.runtime.sessions() as session:
+            cases = await SecrecyRepository(session).pre_use_reviews_with_status(status, _limit(first))
+        return [pre_use_from_domain(case) for case in cases]
+
+    @strawberry.field(description="R-IMP-2: the register of vendors' classified-integration qualifications, by "
+                                  "vendor id; pass the last vendor id as `after` for more.")
+    async def vendor_qualifications(self, info: strawberry.Info, first: int = 100,
+                                    after: strawberry.ID | None = None) -> list[VendorQualification]:
+        require(info.context.identity, *SIGNED_IN, action="reading the vendor-qualification register")
+        async with info.context.runtime.sessions() as session:
+            found = await VendorRepository(session).list(first=_limit(first),
+                                                         after=str(after) if after is not None else None)
+        return [vendor_from_domain(q) for q in found]
+
+    @strawberry.field(description="R-IMP-2: may the vendor take part in a classified project on this day, for this "
+                                  "scope? When not, the reason says why.")
+    async def vendor_qualification_check(self, info: strawberry.Info, vendor_id: strawberry.ID, on: date,
+                                         scope: QualificationScopeEnum) -> VendorQualificationCheck:
+        require(info.context.identity, *SIGNED_IN, action="checking a vendor's qualification")
+        check = await check_vendor_qualification(info.context.runtime.sessions, str(vendor_id), on, scope)
+        return VendorQualificationCheck(qualified=check.qualified, reason=check.reason)
 
 
 def create_schema() -> strawberry.federation.Schema:
-    return subgraph_schema(query=Query, types=[Project])
+    return subgraph_schema(query=Query, mutation=Mutation, types=[Project])

@@ -1,0 +1,191 @@
+"""Loading and saving the secrecy register, its review cases and the decision history: the only place that knows
+these tables' shape. Updates are optimistic: a row changed by somebody else since it was read is not overwritten."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.secrecy.adapters.orm import classifications, decisions, evaluations, pre_use_reviews, secrecy_reviews
+from services.secrecy.domain.history import GENESIS, Decision, SubjectType, decision_hash
+from services.secrecy.domain.classification import ClassificationStatus, RegisterEntry, SecrecyLevel
+from services.secrecy.domain.pre_use import Evaluation, EvaluationConclusion, PreUseReview, PreUseStatus
+from services.secrecy.domain.review import SecrecyReview, SecrecyReviewStatus
+from shared.clock import as_utc
+
+
+class ConcurrentUpdate(Exception):
+    """Somebody else changed the row between our read and our write."""
+
+
+def _utc(value):
+    return as_utc(value) if value is not None else None
+
+
+def entry_from_row(row) -> RegisterEntry:
+    return RegisterEntry(
+        project_id=row["project_id"], code=row["code"], unit_id=row["unit_id"], unit_path=tuple(row["unit_path"]),
+        declared_classified=row["declared_classified"], declared_at=as_utc(row["declared_at"]),
+        status=ClassificationStatus(row["status"]), level=SecrecyLevel(row["level"]) if row["level"] else None,
+        decided_at=_utc(row["decided_at"]), approved_at=_utc(row["approved_at"]),
+        accepted_at=_utc(row["accepted_at"]), version=row["version"])
+
+
+def review_from_row(row) -> SecrecyReview:
+    return SecrecyReview(id=row["id"], project_id=row["project_id"], status=SecrecyReviewStatus(row["status"]),
+                         opened_at=as_utc(row["opened_at"]), decided_at=_utc(row["decided_at"]),
+                         opinion=row["opinion"], reasons=tuple(row["reasons"]), version=row["version"])
+
+
+def pre_use_from_row(row) -> PreUseReview:
+    return PreUseReview(id=row["id"], project_id=row["project_id"], status=PreUseStatus(row["status"]),
+                        opened_at=as_utc(row["opened_at"]), decided_at=_utc(row["decided_at"]),
+                        latest_evaluation_id=row["latest_evaluation_id"], reasons=tuple(row["reasons"]),
+                        version=row["version"])
+
+
+def evaluation_from_row(row) -> Evaluation:
+    return Evaluation(id=row["id"], project_id=row["project_id"], evaluator=row["evaluator"],
+                      report_number=row["report_number"], evaluated_on=row["evaluated_on"],
+                      conclusion=EvaluationConclusion(row["conclusion"]), findings=tuple(row["findings"]),
+                      recorded_at=as_utc(row["recorded_at"]))
+
+
+def decision_from_row(row) -> Decision:
+    return Decision(subject_type=SubjectType(row["subject_type"]), subject_id=row["subject_id"], action=row["action"],
+                    at=as_utc(row["at"]), department=row["department"], unit=row["unit"], actor=row["actor"],
+                    reasons=tuple(row["reasons"]), details=dict(row["details"]),
+                    previous_hash=row["previous_hash"], entry_hash=row["entry_hash"])
+
+
+def _entry_values(entry: RegisterEntry) -> dict:
+    return dict(code=entry.code, unit_id=entry.unit_id, unit_path=list(entry.unit_path),
+                declared_classified=entry.declared_classified, declared_at=entry.declared_at,
+                status=entry.status.value, level=entry.level.value if entry.level else None,
+                decided_at=entry.decided_at, approved_at=entry.approved_at, accepted_at=entry.accepted_at)
+
+
+class SecrecyRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def _checked_update(self, table, key_column, key, version: int, values: dict) -> None:
+        result = await self.session.execute(
+            update(table).where(key_column == key, table.c.version == version).values(**values))
+        if result.rowcount != 1:
+            raise ConcurrentUpdate(key)
+
+    # the register
+    async def entry(self, project_id: str) -> RegisterEntry | None:
+        found = await self.entries([project_id])
+        return found.get(project_id)
+
+    async def entries(self, project_ids: Sequence[str]) -> dict[str, RegisterEntry]:
+        rows = (await self.session.execute(select(classifications).where(
+            classifications.c.project_id.in_(list(project_ids))))).mappings().all()
+        return {row["project_id"]: entry_from_row(row) for row in rows}
+
+    async def add_entry(self, entry: RegisterEntry) -> None:
+        await self.session.execute(insert(classifications).values(
+            project_id=entry.project_id, version=entry.version, **_entry_values(entry)))
+
+    async def save_entry(self, before: RegisterEntry, after: RegisterEntry) -> None:
+        """Write `after` over `before`; a version bump comes from a decision, a consumer's update keeps it."""
+        await self._checked_update(classifications, classifications.c.project_id, after.project_id, before.version,
+                                   {**_entry_values(after), "version": max(after.version, before.version + 1)})
+
+    async def entries_with_status(self, status: ClassificationStatus, limit: int) -> list[RegisterEntry]:
+        rows = (await self.session.execute(
+            select(classifications).where(classifications.c.status == status.value)
+            .order_by(classifications.c.declared_at).limit(limit))).mappings().all()
+        return [entry_from_row(row) for row in rows]
+
+    # secrecy reviews
+    async def review(self, project_id: str) -> SecrecyReview | None:
+        return (await self.reviews([project_id])).get(project_id)
+
+    async def reviews(self, project_ids: Sequence[str]) -> dict[str, SecrecyReview]:
+        rows = (await self.session.execute(select(secrecy_reviews).where(
+            secrecy_reviews.c.project_id.in_(list(project_ids))))).mappings().all()
+        return {row["project_id"]: review_from_row(row) for row in rows}
+
+    async def reviews_with_status(self, status: SecrecyReviewStatus | None, limit: int) -> list[SecrecyReview]:
+        query = select(secrecy_reviews).order_by(secrecy_reviews.c.opened_at).limit(limit)
+        if status is not None:
+            query = query.where(secrecy_reviews.c.status == status.value)
+        return [review_from_row(row) for row in (await self.session.execute(query)).mappings().all()]
+
+    async def add_review(self, review: SecrecyReview) -> None:
+        await self.session.execute(insert(secrecy_reviews).values(
+            id=review.id, project_id=review.project_id, status=review.status.value, opened_at=review.opened_at,
+            decided_at=review.decided_at, opinion=review.opinion, reasons=list(review.reasons),
+            version=review.version))
+
+    async def save_review(self, before: SecrecyReview, after: SecrecyReview) -> None:
+        await self._checked_update(secrecy_reviews, secrecy_reviews.c.id, after.id, before.version, dict(
+            status=after.status.value, decided_at=after.decided_at, opinion=after.opinion,
+            reasons=list(after.reasons), version=after.version))
+
+    # reviews before use and their evaluations
+    async def pre_use_review(self, project_id: str) -> PreUseReview | None:
+        return (await self.pre_use_reviews([project_id])).get(project_id)
+
+    async def pre_use_reviews(self, project_ids: Sequence[str]) -> dict[str, PreUseReview]:
+        rows = (await self.session.execute(select(pre_use_reviews).where(
+            pre_use_reviews.c.project_id.in_(list(project_ids))))).mappings().all()
+        return {row["project_id"]: pre_use_from_row(row) for row in rows}
+
+    async def pre_use_reviews_with_status(self, status: PreUseStatus | None, limit: int) -> list[PreUseReview]:
+        query = select(pre_use_reviews).order_by(pre_use_reviews.c.opened_at).limit(limit)
+        if status is not None:
+            query = query.where(pre_use_reviews.c.status == status.value)
+        return [pre_use_from_row(row) for row in (await self.session.execute(query)).mappings().all()]
+
+    async def evaluations_of(self, project_ids: Sequence[str]) -> dict[str, list[Evaluation]]:
+        rows = (await self.session.execute(select(evaluations).where(
+            evaluations.c.project_id.in_(list(project_ids))).order_by(evaluations.c.recorded_at))).mappings().all()
+        found: dict[str, list[Evaluation]] = {i: [] for i in project_ids}
+        for row in rows:
+            found[row["project_id"]].append(evaluation_from_row(row))
+        return found
+
+    async def add_pre_use_review(self, review: PreUseReview) -> None:
+        await self.session.execute(insert(pre_use_reviews).values(
+            id=review.id, project_id=review.project_id, status=review.status.value, opened_at=review.opened_at,
+            decided_at=review.decided_at, latest_evaluation_id=review.latest_evaluation_id,
+            reasons=list(review.reasons), version=review.version))
+
+    async def save_pre_use_review(self, before: PreUseReview, after: PreUseReview) -> None:
+        await self._checked_update(pre_use_reviews, pre_use_reviews.c.id, after.id, before.version, dict(
+            status=after.status.value, decided_at=after.decided_at, latest_evaluation_id=after.latest_evaluation_id,
+            reasons=list(after.reasons), version=after.version))
+
+    async def add_evaluation(self, review: PreUseReview, evaluation: Evaluation) -> None:
+        await self.session.execute(insert(evaluations).values(
+            id=evaluation.id, pre_use_review_id=review.id, project_id=evaluation.project_id,
+            evaluator=evaluation.evaluator, report_number=evaluation.report_number,
+            evaluated_on=evaluation.evaluated_on, conclusion=evaluation.conclusion.value,
+            findings=list(evaluation.findings), recorded_at=evaluation.recorded_at))
+
+    # the decision history
+    async def add_decision(self, line: Decision) -> None:
+        """Append the line to its subject's chain (R-OVS-1)."""
+        previous = (await self.session.execute(
+            select(decisions.c.entry_hash)
+            .where(decisions.c.subject_type == line.subject_type.value, decisions.c.subject_id == line.subject_id)
+            .order_by(decisions.c.id.desc()).limit(1))).scalar() or GENESIS
+        await self.session.execute(insert(decisions).values(
+            subject_type=line.subject_type.value, subject_id=line.subject_id, action=line.action, at=line.at,
+            department=line.department, unit=line.unit, actor=line.actor, reasons=list(line.reasons),
+            details=dict(line.details), previous_hash=previous, entry_hash=decision_hash(previous, line)))
+
+    async def decisions_about(self, subject_type: SubjectType, subject_ids: Sequence[str]) -> dict[str, list[Decision]]:
+        rows = (await self.session.execute(
+            select(decisions).where(decisions.c.subject_type == subject_type.value,
+                                    decisions.c.subject_id.in_(list(subject_ids)))
+            .order_by(decisions.c.id))).mappings().all()
+        found: dict[str, list[Decision]] = {i: [] for i in subject_ids}
+        for row in rows:
+            found[row["subject_id"]].append(decision_from_row(row))
+        return found
