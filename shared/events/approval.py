@@ -13,7 +13,7 @@ __all__ = [
     "ProjectRevised", "TechnicalReviewConcluded", "BudgetReviewRecorded", "ContractRecorded",
     "ConstructionStarted", "ChangeRequested", "ChangeApproved", "ChangeRejected", "UnauthorizedChangeRecorded",
     "InitialAcceptancePassed", "CompletionAcceptanceRequested", "CompletionAcceptanceRefused", "ProjectAccepted",
-    "OperationStarted", "ProjectClosed",
+    "OperationStarted", "ProjectClosed", "PerformanceReviewed",
 ]
 
 
@@ -174,3 +174,14 @@ class OperationStarted(ProjectEvent):
 @event("approval.project.closed.v1")
 class ProjectClosed(ProjectEvent):
     reason: str
+
+
+@event("approval.performance.reviewed.v1")
+class PerformanceReviewed(ProjectEvent):
+    """The Approval Bureau's experts reviewed a year's performance self-evaluation (R-PER-2). Finance releases O&M
+    funds on the rectification status: NOT_NEEDED or DONE release them, ORDERED holds them."""
+
+    year: int
+    targets_met: bool
+    rectification: str  # NOT_NEEDED / ORDERED / DONE
+    reviewed_at: datetime

@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict
 from shared.events.envelope import EventPayload, event
 from shared.money import Fen
 
-__all__ = ["BudgetLine", "BudgetReviewOpened", "BudgetReviewReported"]
+__all__ = ["BudgetLine", "BudgetReviewOpened", "BudgetReviewReported", "PaymentMade", "SanctionImposed",
+           "SettlementReviewed"]
 
 
 class BudgetLine(BaseModel):
@@ -37,3 +38,37 @@ class BudgetReviewReported(EventPayload):
     approved_budget: Fen
     lines: list[BudgetLine]
     reported_at: datetime
+
+
+@event("finance.payment.made.v1")
+class PaymentMade(EventPayload):
+    """A disbursement (支付) against the project's approved budget and the year's allocation (R-FIN-1)."""
+
+    payment_id: str
+    project_id: str
+    year: int
+    tranche: str
+    purpose: str
+    amount: Fen
+    paid_at: datetime
+
+
+@event("finance.sanction.imposed.v1")
+class SanctionImposed(EventPayload):
+    """Finance reduced the budget, stopped payments or ordered recovery after an audit finding (R-FIN-4)."""
+
+    sanction_id: str
+    project_id: str
+    finding_id: str | None
+    kind: str  # REDUCE_BUDGET / STOP_PAYMENTS / RECOVER
+    amount: Fen  # the reduction or the sum to recover; 0 for a stop
+    imposed_at: datetime
+
+
+@event("finance.settlement.reviewed.v1")
+class SettlementReviewed(EventPayload):
+    """Finance's settlement review (结决算评审) of a project below 20M yuan (R-FIN-6): the audit register's amount."""
+
+    project_id: str
+    settlement_amount: Fen
+    reviewed_at: datetime
