@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from services.approval.domain.lifecycle import Action
+from services.approval.domain.performance import cycle_of
 from services.approval.domain.model import HistoryEntry, Project
 from shared.events import (
     BudgetReviewRecorded, ChangeApproved, ChangeRejected, ChangeRequested, CompletionAcceptanceRefused,
     CompletionAcceptanceRequested, ConstructionStarted, ContractRecorded, FundSourceAmount, InitialAcceptancePassed,
-    OperationStarted, ProjectAccepted, ProjectApproved, ProjectClosed, ProjectRejected, ProjectRevised,
+    OperationStarted, PerformanceReviewed, ProjectAccepted, ProjectApproved, ProjectClosed, ProjectRejected, ProjectRevised,
     ProjectSubmitted, TechnicalReviewConcluded, UnauthorizedChangeRecorded, YearAmount,
 )
 from shared.events.envelope import EventPayload
@@ -67,6 +68,16 @@ BUILDERS = {
         om_annual_funding=p.operation.om_annual_funding, started_on=p.operation.started_on),
     Action.CLOSE: lambda p, e, _: ProjectClosed(project_id=p.id, code=p.code, reason=e.reasons[0]),
 }
+
+
+def _performance(p: Project, e: HistoryEntry, year: int) -> PerformanceReviewed:
+    cycle = cycle_of(p, year)
+    return PerformanceReviewed(project_id=p.id, code=p.code, year=year, targets_met=bool(cycle.targets_met),
+                               rectification=cycle.rectification.value, reviewed_at=e.at)
+
+
+BUILDERS[Action.REVIEW_PERFORMANCE] = lambda p, e, review: _performance(p, e, review.year)
+BUILDERS[Action.CONFIRM_RECTIFICATION] = lambda p, e, year: _performance(p, e, year)
 
 
 def announcement(action: Action, project: Project, entry: HistoryEntry, payload) -> EventPayload | None:

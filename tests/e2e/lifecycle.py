@@ -82,6 +82,11 @@ class Walk:
         await self.do(FINANCE_BUREAU, "issueBudgetReviewReport", "projectId: $id", expect=expect_report)
         return 5 * (share - 100)
 
+    async def targets(self) -> None:
+        await self.do(UNIT, "setPerformanceTargets", "id: $id, targets: $targets", {"targets": [
+            {"indicator": "records shared per day", "target": "10,000"},
+            {"indicator": "hospitals connected", "target": "12"}]})
+
     async def contract(self, total: int, vendor: str = "91430900MA4L000001", *, expect=None) -> None:
         await self.do(UNIT, "recordContract", "id: $id, input: $contract", {"contract": {
             "contractId": "HT-2026-017", "contractSum": total, "signedOn": "2026-06-01",
@@ -112,7 +117,7 @@ TYPES = {"id": "ID!", "aspect": "ReviewAspect!", "finding": "String!", "opinion"
          "reference": "String!", "documents": "[SubmittedDocumentInput!]!", "operation": "OperationInput!",
          "plan": "String!", "changeId": "String!", "level": "SecrecyLevel!", "vendor": "VendorQualificationInput!",
          "evaluation": "GradedProtectionEvaluationInput!", "supervision": "SupervisionInput!", "kind": "InfrastructureKind!",
-         "reason": "String!"}
+         "reason": "String!", "targets": "[PerformanceTargetInput!]!", "year": "Int!", "text": "String!"}
 
 
 async def walk_an_ordinary_project(gateway: GatewayClient) -> Walk:
@@ -125,6 +130,8 @@ async def walk_an_ordinary_project(gateway: GatewayClient) -> Walk:
     await walk.technical_review(estimate - 20_000_000)
     budget = await walk.budget_review(estimate - 20_000_000)
     await walk.until(lambda s: s["status"] == "BUDGET_REVIEW_PASSED")
+    await walk.contract(budget, expect={"R-PER-1"})  # targets are set with the budget, before procurement
+    await walk.targets()
     await walk.contract(budget + 1, expect={"R-IMP-1"})
     await walk.contract(budget)
     await walk.do(UNIT, "startConstruction", "id: $id")
@@ -144,6 +151,14 @@ async def walk_an_ordinary_project(gateway: GatewayClient) -> Walk:
     accepted = await walk.until(lambda s: s["auditRegister"] and s["auditRegister"]["acceptedAt"], AUDIT_BUREAU)
     assert accepted["status"] == "ACCEPTED" and accepted["auditRegister"]["investment"] == estimate - 20_000_000
     await walk.operation()
+    # R-PER-2: a missed target is rectified before the bureau's experts are satisfied.
+    await walk.do(UNIT, "fileSelfEvaluation", "id: $id, year: $year, report: $text, claimsTargetsMet: true",
+                  {"year": 2027, "text": "self-evaluation 2027"})
+    await walk.do(APPROVAL_BUREAU, "reviewPerformance", "id: $id, year: $year, targetsMet: false, opinion: $opinion",
+                  {"year": 2027, "opinion": "three hospitals are not connected"})
+    await walk.do(UNIT, "reportRectification", "id: $id, year: $year, report: $text",
+                  {"year": 2027, "text": "connected the last three hospitals"})
+    await walk.do(APPROVAL_BUREAU, "confirmRectification", "id: $id, year: $year", {"year": 2027})
     final = await walk.state()
     assert final["status"] == "IN_OPERATION" and final["approvedBudget"] == budget
     assert final["budgetReview"] == {"status": "REPORTED", "approvedBudget": budget}
@@ -183,6 +198,7 @@ async def walk_a_classified_major_cross_year_project(gateway: GatewayClient) -> 
                   {"opinion": "approved", "amount": estimate})
     budget = await walk.budget_review(estimate)
     await walk.until(lambda s: s["status"] == "BUDGET_REVIEW_PASSED")
+    await walk.targets()
     await walk.contract(budget, expect={"R-IMP-2"})  # the vendor holds no classified-integration qualification
     vendor = {"vendorId": "91430900MA4L000001", "vendorName": "Xiangjiang Integration", "certificateNumber": "BM-2025-1",
               "grade": "A", "scopes": ["OVERALL_INTEGRATION", "SOFTWARE_DEVELOPMENT"], "validFrom": "2025-01-01",

@@ -198,3 +198,43 @@ class Operation(Value):
     operating_organisation: str
     om_annual_funding: int  # fen
     started_on: date
+
+
+class PerformanceTarget(Value):
+    """R-PER-1 (Art 18): a performance target (绩效目标), set while the budget is detailed."""
+
+    indicator: str
+    target: str
+
+
+class ProgressReport(Value):
+    """R-PER-1: tracking a target during construction (绩效运行跟踪监控)."""
+
+    indicator: str
+    actual: str
+    reported_on: date
+
+
+class Rectification(str, Enum):
+    NOT_NEEDED = "NOT_NEEDED"
+    ORDERED = "ORDERED"  # 督促整改
+    REPORTED = "REPORTED"  # the unit says it rectified; the bureau has not confirmed
+    DONE = "DONE"
+
+
+class PerformanceCycle(Value):
+    """R-PER-2: one year's self-evaluation (自评), the experts' review and any rectification (整改)."""
+
+    year: int
+    self_evaluation: str  # the self-evaluation report's reference
+    claims_targets_met: bool
+    targets_met: bool | None = None  # the experts' finding; None until reviewed
+    expert_opinion: str | None = None
+    rectification: Rectification | None = None
+    rectification_report: str | None = None
+
+
+class PerformanceReview(Value):
+    year: int
+    targets_met: bool
+    opinion: str

@@ -50,6 +50,12 @@ class Action(str, Enum):
     REFUSE_COMPLETION_ACCEPTANCE = "REFUSE_COMPLETION_ACCEPTANCE"
     START_OPERATION = "START_OPERATION"
     CLOSE = "CLOSE"
+    SET_PERFORMANCE_TARGETS = "SET_PERFORMANCE_TARGETS"
+    RECORD_PROGRESS = "RECORD_PROGRESS"
+    FILE_SELF_EVALUATION = "FILE_SELF_EVALUATION"
+    REVIEW_PERFORMANCE = "REVIEW_PERFORMANCE"
+    REPORT_RECTIFICATION = "REPORT_RECTIFICATION"
+    CONFIRM_RECTIFICATION = "CONFIRM_RECTIFICATION"
 
 
 S = ProjectStatus
@@ -116,4 +122,16 @@ TRANSITIONS: dict[Action, Transition] = {t.action: t for t in (
     _t(Action.START_OPERATION, S.ACCEPTED, S.IN_OPERATION, APPLICANTS, "R-ACC-5",
        "formal operation (正式运行) begins"),
     _t(Action.CLOSE, S.IN_OPERATION, S.CLOSED, BUREAU, "R-OPS-1", "the Approval Bureau closes the project"),
+    _t(Action.SET_PERFORMANCE_TARGETS, {S.TECHNICAL_REVIEW_PASSED, S.BUDGET_REVIEW_PASSED}, None, APPLICANTS,
+       "R-PER-1", "the unit sets its performance targets while the budget is detailed"),
+    _t(Action.RECORD_PROGRESS, BUILDING, None, APPLICANTS, "R-PER-1",
+       "the unit reports progress against a target during construction"),
+    _t(Action.FILE_SELF_EVALUATION, S.IN_OPERATION, None, APPLICANTS, "R-PER-2",
+       "the unit files a year's performance self-evaluation (自评)"),
+    _t(Action.REVIEW_PERFORMANCE, S.IN_OPERATION, None, BUREAU, "R-PER-2",
+       "the Approval Bureau's experts review the self-evaluation; missed targets get a rectification order"),
+    _t(Action.REPORT_RECTIFICATION, S.IN_OPERATION, None, APPLICANTS, "R-PER-2",
+       "the unit reports its rectification (整改落实)"),
+    _t(Action.CONFIRM_RECTIFICATION, S.IN_OPERATION, None, BUREAU, "R-PER-2",
+       "the Approval Bureau confirms the rectification is done"),
 )}

@@ -9,8 +9,8 @@ from pydantic import BaseModel, ConfigDict
 
 from services.approval.domain import rules
 from services.approval.domain.dossier import (
-    Change, ChangeStatus, Contract, Dossier, InfrastructureKind, Operation, ReviewAspect, ReviewOpinion,
-    SubmittedDocument, Supervision, TestReport,
+    Change, Contract, Dossier, InfrastructureKind, Operation, PerformanceCycle, PerformanceTarget,
+    ProgressReport, ReviewAspect, ReviewOpinion, SubmittedDocument, Supervision, TestReport,
 )
 from services.approval.domain.lifecycle import TRANSITIONS, Action, ProjectStatus
 from shared.auth import Identity
@@ -134,6 +134,9 @@ class Project(Record):
     accepted_at: datetime | None = None
     pre_use_approved: bool = False
     operation: Operation | None = None
+    performance_targets: tuple[PerformanceTarget, ...] = ()
+    progress: tuple[ProgressReport, ...] = ()
+    performance_cycles: tuple[PerformanceCycle, ...] = ()
 
     @property
     def classified(self) -> bool:
@@ -199,10 +202,6 @@ def decide(project: Project, action: Action, payload: Any = None, *, actor: Iden
                          department=actor.department.value, unit=actor.unit, subject=actor.subject,
                          reasons=tuple(reasons), detail=detail)
     return updated, entry
-
-
-def change_status(project: Project, change_id: str) -> ChangeStatus | None:
-    return next((c.status for c in project.changes if c.change_id == change_id), None)
 
 
 __all__ = ["Project", "ProjectDraft", "FundShare", "Exemption", "ReviewFinding", "VendorQualification",

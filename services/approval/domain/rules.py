@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from services.approval.domain.dossier import (
     AcceptanceDocument, ChangeStatus, ReviewAspect, SharingClass, TestReportKind,
 )
+from services.approval.domain import performance
 from services.approval.domain.lifecycle import Action
 from shared.errors import DomainError, Violation
 from shared.jurisdictions import JURISDICTIONS
@@ -210,6 +211,7 @@ def contract_problems(project, contract, context) -> list[Violation]:
     if project.approved_budget is not None and contract.contract_sum > project.approved_budget:
         problems.append(v("R-IMP-1", f"the contract sum {contract.contract_sum} fen is above the approved budget "
                                      f"of {project.approved_budget} fen", "input", "contractSum"))
+    problems += performance.contract_needs_targets(project)
     if project.classified:
         for index, vendor in enumerate(contract.vendors):
             qualification = context.vendor_qualifications.get(vendor.vendor_id)
@@ -349,6 +351,7 @@ GUARDS = {
     Action.REFUSE_COMPLETION_ACCEPTANCE: needs_reasons("R-ACC-4"),
     Action.START_OPERATION: operation_problems,
     Action.CLOSE: needs_text("R-OPS-1", "reason"),
+    **performance.GUARDS,
 }
 
 
@@ -404,6 +407,7 @@ EFFECTS = {
     Action.START_OPERATION: lambda p, o, now: ({"operation": o}, (), f"O&M {o.om_years} years by "
                                                                      f"{o.operating_organisation}"),
     Action.CLOSE: lambda p, reason, now: ({}, (reason.strip(),), "closed"),
+    **performance.EFFECTS,
 }
 
 

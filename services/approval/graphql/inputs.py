@@ -21,6 +21,7 @@ ContractInput = _mirror(d.Contract, money=("contract_sum",), as_input=True)
 SupervisionInput = _mirror(d.Supervision, as_input=True)
 TestReportInput = _mirror(d.TestReport, as_input=True)
 SubmittedDocumentInput = _mirror(d.SubmittedDocument, as_input=True)
+PerformanceTargetInput = _mirror(d.PerformanceTarget, as_input=True)
 
 
 @strawberry.input(description="A new project's basic facts; the dossier is built on the draft.")

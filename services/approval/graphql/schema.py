@@ -236,6 +236,39 @@ class Mutation:
 
         return await _act(info, id, Action.START_OPERATION, convert=operation)
 
+    @strawberry.mutation(description="R-PER-1: the unit sets its performance targets with the budget.")
+    async def set_performance_targets(self, info: strawberry.Info, id: strawberry.ID,
+                                      targets: list[i.PerformanceTargetInput]) -> ProjectPayload:
+        return await _act(info, id, Action.SET_PERFORMANCE_TARGETS,
+                          convert=lambda: tuple(_pydantic(t) for t in targets))
+
+    @strawberry.mutation(description="R-PER-1: the unit reports progress against a target during construction.")
+    async def record_progress(self, info: strawberry.Info, id: strawberry.ID, indicator: str,
+                              actual: str) -> ProjectPayload:
+        return await _act(info, id, Action.RECORD_PROGRESS, d.ProgressReport(
+            indicator=indicator, actual=actual, reported_on=china_date(utc_now())))
+
+    @strawberry.mutation(description="R-PER-2: the unit files a year's performance self-evaluation (自评).")
+    async def file_self_evaluation(self, info: strawberry.Info, id: strawberry.ID, year: int, report: str,
+                                   claims_targets_met: bool) -> ProjectPayload:
+        return await _act(info, id, Action.FILE_SELF_EVALUATION, d.PerformanceCycle(
+            year=year, self_evaluation=report, claims_targets_met=claims_targets_met))
+
+    @strawberry.mutation(description="R-PER-2: the Approval Bureau's experts review a year's self-evaluation.")
+    async def review_performance(self, info: strawberry.Info, id: strawberry.ID, year: int, targets_met: bool,
+                                 opinion: str) -> ProjectPayload:
+        return await _act(info, id, Action.REVIEW_PERFORMANCE,
+                          d.PerformanceReview(year=year, targets_met=targets_met, opinion=opinion))
+
+    @strawberry.mutation(description="R-PER-2: the unit reports the rectification of missed targets (整改).")
+    async def report_rectification(self, info: strawberry.Info, id: strawberry.ID, year: int,
+                                   report: str) -> ProjectPayload:
+        return await _act(info, id, Action.REPORT_RECTIFICATION, (year, report))
+
+    @strawberry.mutation(description="R-PER-2: the Approval Bureau confirms the rectification is done.")
+    async def confirm_rectification(self, info: strawberry.Info, id: strawberry.ID, year: int) -> ProjectPayload:
+        return await _act(info, id, Action.CONFIRM_RECTIFICATION, year)
+
     @strawberry.mutation(description="The Approval Bureau closes a project in operation.")
     async def close_project(self, info: strawberry.Info, id: strawberry.ID, reason: str) -> ProjectPayload:
         return await _act(info, id, Action.CLOSE, reason)

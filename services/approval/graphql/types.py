@@ -24,7 +24,7 @@ ProjectStatusEnum = strawberry.enum(ProjectStatus, name="ProjectStatus", descrip
 ProjectKindEnum = strawberry.enum(model.ProjectKind, name="ProjectKind", description="R-GEN-1: what the project builds.")
 FundSourceEnum = strawberry.enum(model.FundSource, name="FundSource", description="Article 3: where the money comes from.")
 for enum in (d.PlanDocumentKind, d.SharingClass, d.InfrastructureKind, d.ReviewAspect, d.ChangeStatus,
-             d.TestReportKind, d.AcceptanceDocument):
+             d.TestReportKind, d.AcceptanceDocument, d.Rectification):
     strawberry.enum(enum)
 
 
@@ -55,6 +55,9 @@ Change = _mirror(d.Change)
 TestReport = _mirror(d.TestReport)
 SubmittedDocument = _mirror(d.SubmittedDocument)
 Operation = _mirror(d.Operation, money=("om_annual_funding",))
+PerformanceTarget = _mirror(d.PerformanceTarget)
+ProgressReport = _mirror(d.ProgressReport)
+PerformanceCycle = _mirror(d.PerformanceCycle)
 HistoryEntry = _mirror(model.HistoryEntry, name="HistoryEntry")
 
 
@@ -199,6 +202,18 @@ class Project:
     @strawberry.field
     def operation(self) -> Operation | None:
         return Operation.from_pydantic(self.record.operation) if self.record.operation else None
+
+    @strawberry.field(description="R-PER-1: the performance targets (绩效目标) set with the budget.")
+    def performance_targets(self) -> list[PerformanceTarget]:
+        return [PerformanceTarget.from_pydantic(t) for t in self.record.performance_targets]
+
+    @strawberry.field(description="R-PER-1: progress reported against the targets during construction.")
+    def progress(self) -> list[ProgressReport]:
+        return [ProgressReport.from_pydantic(r) for r in self.record.progress]
+
+    @strawberry.field(description="R-PER-2: each year's self-evaluation, expert review and rectification.")
+    def performance_cycles(self) -> list[PerformanceCycle]:
+        return [PerformanceCycle.from_pydantic(c) for c in self.record.performance_cycles]
 
     @strawberry.field
     def created_at(self) -> datetime:

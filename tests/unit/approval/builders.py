@@ -76,6 +76,8 @@ def contract(total: int, vendor="v-1", signed_on=date(2026, 6, 1)) -> d.Contract
                                                 scope=QualificationScope.OVERALL_INTEGRATION.value),))
 
 
+TARGETS = (d.PerformanceTarget(indicator="records shared per day", target="10,000"),
+           d.PerformanceTarget(indicator="hospitals connected", target="all 12 city hospitals"))
 SUPERVISION = d.Supervision(company="Dongting Supervision Co", company_qualification_number="JL-A-001",
                             lead_name="Li Wei", lead_certificate_number="ZS-2020-88")
 
@@ -127,6 +129,7 @@ def project_at(status: ProjectStatus, *, classified: bool = False, estimate: int
                 project = project.model_copy(update={"secrecy_review_passed": True})
             project = act(project, Action.CONCLUDE_TECHNICAL_REVIEW,
                           d.ReviewOpinion(opinion="sound", approved_estimate=estimate))
+            project = act(project, Action.SET_PERFORMANCE_TARGETS, TARGETS)  # R-PER-1: with the budget
         elif step == "construction":
             if project.is_major():
                 project = act(project, Action.RECORD_SUPERVISION, SUPERVISION)

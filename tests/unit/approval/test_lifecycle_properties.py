@@ -16,7 +16,7 @@ from services.approval.domain.lifecycle import Action, ProjectStatus
 from shared.auth import Department, Identity
 from shared.errors import DomainError, PermissionDenied
 from tests.unit.approval.builders import (
-    CONTEXT, NOW, SUPERVISION, UNIT, all_documents, complete_dossier, contract, draft, report,
+    CONTEXT, NOW, SUPERVISION, TARGETS, UNIT, all_documents, complete_dossier, contract, draft, report,
 )
 
 ACTORS = [UNIT, Identity(Department.CONSTRUCTION_UNIT, unit="education-bureau")] + [
@@ -140,7 +140,9 @@ class Lifecycle(RuleBasedStateMachine):
         step = NEXT.get(self.project.status)
         if self.project.status is ProjectStatus.SUBMITTED and data.draw(st.integers(0, 9)) == 0:
             step = lambda p: (Action.REJECT, BUREAU_ACTOR, ("incomplete sharing plan",))  # noqa: E731
-        if self.project.status is ProjectStatus.BUDGET_REVIEW_PASSED:  # a sum near the budget, either side of it
+        if self.project.status is ProjectStatus.BUDGET_REVIEW_PASSED and not self.project.performance_targets:
+            step = lambda p: (Action.SET_PERFORMANCE_TARGETS, UNIT, TARGETS)  # noqa: E731
+        elif self.project.status is ProjectStatus.BUDGET_REVIEW_PASSED:  # a sum near the budget, either side of it
             total = self.project.approved_budget + data.draw(st.integers(-2, 2))
             step = lambda p: (Action.RECORD_CONTRACT, UNIT, contract(total))  # noqa: E731
         if step is not None:

@@ -45,7 +45,8 @@ async def run(approval, actor, mutation: str, **arguments) -> dict:
 
 TYPES = {"id": "ID!", "reasons": "[String!]!", "reason": "String!", "aspect": "ReviewAspect!", "finding": "String!",
          "opinion": "String!", "approvedEstimate": "Fen!", "input": "ContractInput!", "plan": "String!",
-         "changeId": "String!", "description": "String!", "reportReference": "String!", "kind": "InfrastructureKind!"}
+         "changeId": "String!", "description": "String!", "reportReference": "String!", "kind": "InfrastructureKind!",
+         "year": "Int!", "report": "String!", "targetsMet": "Boolean!", "claimsTargetsMet": "Boolean!"}
 
 # Every project mutation, with arguments and the departments the law gives it to.
 MUTATIONS = [
@@ -59,6 +60,9 @@ MUTATIONS = [
     ("recordUnauthorizedChange", {"description": "d"}, "bureau"),
     ("passInitialAcceptance", {"reportReference": "r"}, "unit"), ("passCompletionAcceptance", {}, "bureau"),
     ("refuseCompletionAcceptance", {"reasons": ["r"]}, "bureau"), ("closeProject", {"reason": "r"}, "bureau"),
+    ("fileSelfEvaluation", {"year": 2027, "report": "r", "claimsTargetsMet": True}, "unit"),
+    ("reviewPerformance", {"year": 2027, "targetsMet": False, "opinion": "o"}, "bureau"),
+    ("reportRectification", {"year": 2027, "report": "r"}, "unit"), ("confirmRectification", {"year": 2027}, "bureau"),
 ]
 BUREAUS = [d for d in Department if d not in (Department.PUBLIC, Department.CONSTRUCTION_UNIT,
                                                Department.BIG_DATA_CENTER)]
@@ -244,6 +248,10 @@ async def test_R_IMP_2_vendor_qualifications_come_from_the_secrecy_service(appro
         return {"contractId": "HT-1", "contractSum": 3_000_000_00, "signedOn": signed,
                 "vendors": [{"vendorId": vendor, "name": "Xiangjiang", "scope": "OVERALL_INTEGRATION"}]}
 
+    targets = await approval.call(
+        UNIT, "mutation($id: ID!, $t: [PerformanceTargetInput!]!) { setPerformanceTargets(id: $id, targets: $t) "
+              "{ userErrors { code } } }", id=project_id, t=[{"indicator": "records shared", "target": "10,000/day"}])
+    assert targets["setPerformanceTargets"]["userErrors"] == []
     unknown = await run(approval, UNIT, "recordContract", id=project_id, input=contract("v-0", "2026-06-01"))
     expired = await run(approval, UNIT, "recordContract", id=project_id, input=contract("v-9", "2028-01-01"))
     assert [e["code"] for e in unknown["userErrors"] + expired["userErrors"]] == ["R-IMP-2", "R-IMP-2"]
