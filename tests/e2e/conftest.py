@@ -17,6 +17,9 @@ from shared.settings import GatewaySettings, Settings
 from tests.e2e.slice import GatewayClient
 
 ROOT = Path(__file__).resolve().parents[2]
+# The need-to-know sweep asks for every field at once, far beyond what a client should; the limits themselves are
+# covered by tests/unit/gateway/test_limits.py.
+SWEEP_LIMITS = {"max_cost": 200_000, "max_depth": 16, "max_aliases": 30}
 
 
 def minter(keys):
@@ -33,11 +36,12 @@ async def embedded_gateway(tmp_path, keys):
     from egov.embedded import EmbeddedSystem
 
     system = EmbeddedSystem(GatewaySettings(data_dir=tmp_path, jwt_public_key_file=keys[1],
-                                            jwt_private_key_file=keys[0], relay_poll_interval=0.05))
+                                            jwt_private_key_file=keys[0], relay_poll_interval=0.05, **SWEEP_LIMITS))
     async with system.app.router.lifespan_context(system.app):
         transport = httpx.ASGITransport(app=system.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://egov.embedded") as client:
-            yield GatewayClient(client, minter(keys)), system
+            yield GatewayClient(client, minter(keys), {name: f"/services/{name}/graphql" for name in
+                                                       ("approval", "finance", "audit", "secrecy")}), system
 
 
 def _free_port() -> int:
@@ -65,7 +69,8 @@ async def real_gateway(postgres, amqp_url, bus_prefix, keys, tmp_path):
     """One process per service (`egov serve <service>`), each with its own PostgreSQL database, plus the gateway."""
     ports = {name: _free_port() for name in ("approval", "finance", "audit", "secrecy", "gateway")}
     base_env = {**os.environ, "AMQP_URL": amqp_url, "BUS_PREFIX": bus_prefix, "JWT_PUBLIC_KEY_FILE": str(keys[1]),
-                "RELAY_POLL_INTERVAL": "0.1", "ENVIRONMENT": "test", "DATA_DIR": str(tmp_path)}
+                "RELAY_POLL_INTERVAL": "0.1", "ENVIRONMENT": "test", "DATA_DIR": str(tmp_path),
+                **{name.upper(): str(value) for name, value in SWEEP_LIMITS.items()}}
     processes: list[tuple[subprocess.Popen, object]] = []
     try:
         for name in ("approval", "finance", "audit", "secrecy"):
@@ -86,7 +91,8 @@ async def real_gateway(postgres, amqp_url, bus_prefix, keys, tmp_path):
         processes.append((process, handle))
         _wait_ready(f"http://127.0.0.1:{ports['gateway']}/readyz", process, log)
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{ports['gateway']}", timeout=30) as client:
-            yield GatewayClient(client, minter(keys))
+            yield GatewayClient(client, minter(keys), {
+                name: f"http://127.0.0.1:{ports[name]}/graphql" for name in ("approval", "finance", "audit", "secrecy")})
     finally:
         for process, handle in processes:
             process.terminate()

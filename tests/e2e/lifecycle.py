@@ -43,6 +43,17 @@ class Walk:
         assert codes == (expect or set()), (mutation, answer["data"]["result"]["userErrors"])
         return answer["data"]["result"]
 
+    async def do_once_ready(self, actor: dict, mutation: str, arguments: str, variables: dict | None = None) -> None:
+        """Run a mutation that waits on another service's event: retry until it is accepted (or time out)."""
+        async def accepted():
+            try:
+                await self.do(actor, mutation, arguments, variables)
+                return True
+            except AssertionError:
+                return False
+
+        await eventually(accepted, timeout=30)
+
     async def state(self, actor: dict = UNIT) -> dict | None:
         return (await self.gateway.graphql(STATE, {"id": self.id}, as_=actor))["data"]["project"]
 
@@ -191,8 +202,8 @@ async def walk_a_classified_major_cross_year_project(gateway: GatewayClient) -> 
     await walk.do(APPROVAL_BUREAU, "approveProject", "id: $id")
     await walk.technical_review(estimate, expect={"R-REV-3"})  # the secrecy review has not passed
     await walk.until(lambda s: s["classification"]["status"] != "DECLARED", SECRECY_BUREAU)  # the secrecy review has not passed
-    await walk.do(SECRECY_BUREAU, "passSecrecyReview", "projectId: $id, opinion: $opinion",
-                  {"opinion": "secrecy measures adequate"})
+    await walk.do_once_ready(SECRECY_BUREAU, "passSecrecyReview", "projectId: $id, opinion: $opinion",
+                             {"opinion": "secrecy measures adequate"})  # once the review case has opened
     await walk.until(lambda s: s["secrecyReviewPassed"], APPROVAL_BUREAU)
     await walk.do(APPROVAL_BUREAU, "concludeTechnicalReview", "id: $id, opinion: $opinion, approvedEstimate: $amount",
                   {"opinion": "approved", "amount": estimate})
@@ -216,9 +227,7 @@ async def walk_a_classified_major_cross_year_project(gateway: GatewayClient) -> 
                              "scope": "OVERALL_INTEGRATION"}]}}, as_=UNIT)
         return answer["data"]["recordContract"]["userErrors"] == []
 
-    from tests.conftest import eventually as until_true
-
-    await until_true(contract_signed)  # once the qualification's event has reached the approval service
+    await eventually(contract_signed)  # once the qualification's event has reached the approval service
     await walk.do(UNIT, "startConstruction", "id: $id", expect={"R-IMP-4"})  # a major project needs supervision
     await walk.do(UNIT, "recordSupervision", "id: $id, input: $supervision", {"supervision": {
         "company": "Dongting Supervision Co", "companyQualificationNumber": "JL-A-001", "leadName": "Li Wei",

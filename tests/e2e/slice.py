@@ -46,13 +46,15 @@ query($id: ID!) {
 
 
 class GatewayClient:
-    def __init__(self, client: httpx.AsyncClient, mint):
+    def __init__(self, client: httpx.AsyncClient, mint, subgraphs: dict[str, str] | None = None):
         self.client = client
         self.mint = mint
+        self.subgraphs = subgraphs or {}  # each service's own /graphql, to check it trusts nobody more directly
 
-    async def graphql(self, query: str, variables: dict | None = None, *, as_: dict | None = None) -> dict:
+    async def graphql(self, query: str, variables: dict | None = None, *, as_: dict | None = None,
+                      url: str = "/graphql") -> dict:
         headers = {"authorization": f"Bearer {self.mint(**as_)}"} if as_ else {}
-        response = await self.client.post("/graphql", json={"query": query, "variables": variables or {}},
+        response = await self.client.post(url, json={"query": query, "variables": variables or {}},
                                           headers=headers)
         assert response.status_code == 200, response.text
         return response.json()
