@@ -5,23 +5,23 @@ import strawberry
 
 from services.approval.domain import dossier as d
 from services.approval.domain import model
-from services.approval.graphql.types import FundSourceEnum, ProjectKindEnum, ProjectStatusEnum, _mirror
+from services.approval.graphql.types import ProjectKindEnum, ProjectStatusEnum, mirror
 from shared.graphql import Fen
 
-FundShareInput = _mirror(model.FundShare, money=("amount",), as_input=True)
-FeasibilityStudyInput = _mirror(d.FeasibilityStudy, money=("investment_estimate",), as_input=True)
-PreliminaryDesignInput = _mirror(d.PreliminaryDesign, as_input=True)
-DataResourceInput = _mirror(d.DataResource, as_input=True)
-DataSharingInput = _mirror(d.DataSharing, as_input=True)
-InfrastructureRequestInput = _mirror(d.InfrastructureRequest, as_input=True)
-YearlyExpenditureInput = _mirror(d.YearlyExpenditure, money=("amount",), as_input=True)
-DeliverablesInput = _mirror(d.Deliverables, as_input=True)
-ContractVendorInput = _mirror(d.ContractVendor, as_input=True)
-ContractInput = _mirror(d.Contract, money=("contract_sum",), as_input=True)
-SupervisionInput = _mirror(d.Supervision, as_input=True)
-TestReportInput = _mirror(d.TestReport, as_input=True)
-SubmittedDocumentInput = _mirror(d.SubmittedDocument, as_input=True)
-PerformanceTargetInput = _mirror(d.PerformanceTarget, as_input=True)
+FundShareInput = mirror(model.FundShare, money=("amount",), as_input=True)
+FeasibilityStudyInput = mirror(d.FeasibilityStudy, money=("investment_estimate",), as_input=True)
+PreliminaryDesignInput = mirror(d.PreliminaryDesign, as_input=True)
+DataResourceInput = mirror(d.DataResource, as_input=True)
+DataSharingInput = mirror(d.DataSharing, as_input=True)
+InfrastructureRequestInput = mirror(d.InfrastructureRequest, as_input=True)
+YearlyExpenditureInput = mirror(d.YearlyExpenditure, money=("amount",), as_input=True)
+DeliverablesInput = mirror(d.Deliverables, as_input=True)
+ContractVendorInput = mirror(d.ContractVendor, as_input=True)
+ContractInput = mirror(d.Contract, money=("contract_sum",), as_input=True)
+SupervisionInput = mirror(d.Supervision, as_input=True)
+TestReportInput = mirror(d.TestReport, as_input=True)
+SubmittedDocumentInput = mirror(d.SubmittedDocument, as_input=True)
+PerformanceTargetInput = mirror(d.PerformanceTarget, as_input=True)
 
 
 @strawberry.input(description="A new project's basic facts; the dossier is built on the draft.")
@@ -64,5 +64,3 @@ class ProjectFilterInput:
     max_investment: Fen | None = None
     classified: bool | None = None
 
-
-__all__ = ["FundSourceEnum"]

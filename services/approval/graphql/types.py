@@ -28,7 +28,7 @@ for enum in (d.PlanDocumentKind, d.SharingClass, d.InfrastructureKind, d.ReviewA
     strawberry.enum(enum)
 
 
-def _mirror(domain_model, *, money: tuple[str, ...] = (), name: str | None = None, as_input: bool = False):
+def mirror(domain_model, *, money: tuple[str, ...] = (), name: str | None = None, as_input: bool = False):
     """A strawberry type (or input) with every field of `domain_model`; the fields named in `money` are Fen."""
     decorator = pydantic_input if as_input else pydantic_type
     namespace = {"__annotations__": {field: Fen for field in money}}
@@ -36,29 +36,29 @@ def _mirror(domain_model, *, money: tuple[str, ...] = (), name: str | None = Non
     return decorator(model=domain_model, all_fields=True, name=cls.__name__)(cls)
 
 
-FundShare = _mirror(model.FundShare, money=("amount",))
-FeasibilityStudy = _mirror(d.FeasibilityStudy, money=("investment_estimate",))
-PreliminaryDesign = _mirror(d.PreliminaryDesign)
-DataResource = _mirror(d.DataResource)
-DataSharing = _mirror(d.DataSharing)
-InfrastructureRequest = _mirror(d.InfrastructureRequest)
-YearlyExpenditure = _mirror(d.YearlyExpenditure, money=("amount",))
-Deliverables = _mirror(d.Deliverables)
-Dossier = _mirror(d.Dossier)
-Exemption = _mirror(model.Exemption)
-ReviewFinding = _mirror(model.ReviewFinding)
-ReviewOpinion = _mirror(d.ReviewOpinion, money=("approved_estimate",))
-ContractVendor = _mirror(d.ContractVendor)
-Contract = _mirror(d.Contract, money=("contract_sum",))
-Supervision = _mirror(d.Supervision)
-Change = _mirror(d.Change)
-TestReport = _mirror(d.TestReport)
-SubmittedDocument = _mirror(d.SubmittedDocument)
-Operation = _mirror(d.Operation, money=("om_annual_funding",))
-PerformanceTarget = _mirror(d.PerformanceTarget)
-ProgressReport = _mirror(d.ProgressReport)
-PerformanceCycle = _mirror(d.PerformanceCycle)
-HistoryEntry = _mirror(model.HistoryEntry, name="HistoryEntry")
+FundShare = mirror(model.FundShare, money=("amount",))
+FeasibilityStudy = mirror(d.FeasibilityStudy, money=("investment_estimate",))
+PreliminaryDesign = mirror(d.PreliminaryDesign)
+DataResource = mirror(d.DataResource)
+DataSharing = mirror(d.DataSharing)
+InfrastructureRequest = mirror(d.InfrastructureRequest)
+YearlyExpenditure = mirror(d.YearlyExpenditure, money=("amount",))
+Deliverables = mirror(d.Deliverables)
+Dossier = mirror(d.Dossier)
+Exemption = mirror(model.Exemption)
+ReviewFinding = mirror(model.ReviewFinding)
+ReviewOpinion = mirror(d.ReviewOpinion, money=("approved_estimate",))
+ContractVendor = mirror(d.ContractVendor)
+Contract = mirror(d.Contract, money=("contract_sum",))
+Supervision = mirror(d.Supervision)
+Change = mirror(d.Change)
+TestReport = mirror(d.TestReport)
+SubmittedDocument = mirror(d.SubmittedDocument)
+Operation = mirror(d.Operation, money=("om_annual_funding",))
+PerformanceTarget = mirror(d.PerformanceTarget)
+ProgressReport = mirror(d.ProgressReport)
+PerformanceCycle = mirror(d.PerformanceCycle)
+HistoryEntry = mirror(model.HistoryEntry, name="HistoryEntry")
 
 
 def project_loader(info: strawberry.Info) -> DataLoader:

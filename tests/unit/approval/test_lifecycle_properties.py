@@ -23,10 +23,11 @@ ACTORS = [UNIT, Identity(Department.CONSTRUCTION_UNIT, unit="education-bureau")]
     Identity(dept, unit=dept.value.lower()) for dept in Department
     if dept not in (Department.CONSTRUCTION_UNIT, Department.PUBLIC)]
 AMOUNTS = st.integers(min_value=0, max_value=40_000_000_00)
+YEARS = st.sampled_from([2027, 2028])
 
 
-def payloads(action: Action):
-    """A strategy of plausible, sometimes wrong, payloads for each action."""
+def payload_strategies() -> dict:
+    """A strategy of plausible, sometimes wrong, payloads for each action that takes one."""
     text = st.sampled_from(["", "  ", "reason"])
     return {
         Action.UPDATE_DOSSIER: st.just(complete_dossier()),
@@ -54,7 +55,20 @@ def payloads(action: Action):
         Action.START_OPERATION: st.builds(d.Operation, om_years=st.integers(0, 5), operating_organisation=text,
                                           om_annual_funding=AMOUNTS, started_on=st.just(date(2027, 1, 1))),
         Action.CLOSE: text,
-    }.get(action, st.none())
+        Action.SET_PERFORMANCE_TARGETS: st.sampled_from([TARGETS, ()]),
+        Action.RECORD_PROGRESS: st.builds(d.ProgressReport, indicator=st.sampled_from(
+            [TARGETS[0].indicator, "page views"]), actual=text, reported_on=st.just(date(2026, 8, 1))),
+        Action.FILE_SELF_EVALUATION: st.builds(d.PerformanceCycle, year=YEARS, self_evaluation=text,
+                                               claims_targets_met=st.booleans()),
+        Action.REVIEW_PERFORMANCE: st.builds(d.PerformanceReview, year=YEARS, targets_met=st.booleans(),
+                                             opinion=text),
+        Action.REPORT_RECTIFICATION: st.tuples(YEARS, text),
+        Action.CONFIRM_RECTIFICATION: YEARS,
+    }
+
+
+def payloads(action: Action):
+    return payload_strategies().get(action, st.none())  # the actions that take no payload
 
 
 BUREAU_ACTOR = Identity(Department.APPROVAL_BUREAU, unit="approval_bureau")
@@ -192,3 +206,9 @@ def test_the_random_runs_reached_every_state():
     if not REACHED:
         TestLifecycle().runTest()
     assert REACHED == set(ProjectStatus), set(ProjectStatus) - REACHED
+
+
+def test_every_action_that_takes_a_payload_has_a_strategy():
+    without_payload = {Action.SUBMIT, Action.APPROVE, Action.REVISE, Action.START_CONSTRUCTION,
+                       Action.PASS_COMPLETION_ACCEPTANCE}
+    assert set(Action) - without_payload == set(payload_strategies())
