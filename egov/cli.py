@@ -7,6 +7,7 @@ import json
 import sys
 import urllib.parse
 
+from egov.audit_cli import add_audit_commands
 from shared.auth import Department, ensure_development_keys, mint_token
 from shared.settings import GatewaySettings, Settings
 
@@ -129,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     asyncapi = commands.add_parser("asyncapi", help="print the event catalog as an AsyncAPI 3.0 document")
     asyncapi.set_defaults(func=cmd_asyncapi)
+    add_audit_commands(commands)
     return parser
 
 

@@ -1,26 +1,44 @@
-"""Audit's reactions to other bureaus' events: keeping the project register current."""
+"""Audit's reactions to other bureaus' events: keeping the project register current (R-AUD-3), with Finance's
+settlement amount (R-FIN-6) and the Secrecy Bureau's classification, whichever order the events come in."""
 from __future__ import annotations
 
 from sqlalchemy import insert, select, update
 
-from services.audit.adapters.orm import register
-from shared.events import Envelope, ProjectAccepted, ProjectApproved
+from services.audit.adapters.orm import classifications, register, settlements
+from shared.clock import as_utc
+from shared.events import ClassificationConfirmed, Envelope, ProjectAccepted, ProjectApproved, SettlementReviewed
 from shared.uow import UnitOfWork
+
+
+async def _reported_facts(uow: UnitOfWork, project_id: str) -> dict:
+    """What Finance and the Secrecy Bureau already reported: their facts win over the approval event's copy."""
+    facts = {}
+    settlement = (await uow.session.execute(select(settlements.c.settlement_amount).where(
+        settlements.c.project_id == project_id))).scalar()
+    if settlement is not None:
+        facts["settlement_amount"] = settlement
+    classified = (await uow.session.execute(select(classifications.c.classified).where(
+        classifications.c.project_id == project_id))).scalar()
+    if classified is not None:
+        facts["classified"] = classified
+    return facts
 
 
 async def on_project_approved(uow: UnitOfWork, event: ProjectApproved, envelope: Envelope) -> None:
     found = (await uow.session.execute(
         select(register.c.project_id).where(register.c.project_id == event.project_id))).first()
     if found is None:
+        values = {"classified": event.classified, **await _reported_facts(uow, event.project_id)}
         await uow.session.execute(insert(register).values(
             project_id=event.project_id, code=event.code, unit_id=event.unit_id, unit_path=event.unit_path,
             jurisdiction=event.jurisdiction, kind=event.kind, investment=event.investment_estimate,
-            classified=event.classified, approved_at=event.approved_at))
+            approved_at=event.approved_at, **values))
 
 
 async def on_project_accepted(uow: UnitOfWork, event: ProjectAccepted, envelope: Envelope) -> None:
     """R-AUD-3: the Approval Bureau sends accepted projects to the Audit Bureau, with the approved investment."""
-    values = dict(investment=event.investment, accepted_at=event.accepted_at, classified=event.classified)
+    values = {"investment": event.investment, "accepted_at": event.accepted_at, "classified": event.classified,
+              **await _reported_facts(uow, event.project_id)}
     result = await uow.session.execute(update(register).where(register.c.project_id == event.project_id)
                                        .values(**values))
     if result.rowcount == 0:  # the approval event has not arrived (or was before this register existed)
@@ -29,4 +47,44 @@ async def on_project_accepted(uow: UnitOfWork, event: ProjectAccepted, envelope:
             jurisdiction=event.jurisdiction, kind=event.kind, approved_at=event.accepted_at, **values))
 
 
-HANDLERS = {ProjectApproved.event_type: on_project_approved, ProjectAccepted.event_type: on_project_accepted}
+async def on_settlement_reviewed(uow: UnitOfWork, event: SettlementReviewed, envelope: Envelope) -> None:
+    """R-FIN-6: Finance's settlement review gives the register its settlement amount; the latest review wins."""
+    reviewed_at = as_utc(event.reviewed_at)
+    known = (await uow.session.execute(select(settlements.c.reviewed_at).where(
+        settlements.c.project_id == event.project_id))).scalar()
+    if known is None:
+        await uow.session.execute(insert(settlements).values(
+            project_id=event.project_id, settlement_amount=event.settlement_amount, reviewed_at=reviewed_at))
+    elif as_utc(known) <= reviewed_at:
+        await uow.session.execute(update(settlements).where(settlements.c.project_id == event.project_id).values(
+            settlement_amount=event.settlement_amount, reviewed_at=reviewed_at))
+    else:
+        return  # an older review arriving late
+    await uow.session.execute(update(register).where(register.c.project_id == event.project_id)
+                              .values(settlement_amount=event.settlement_amount))
+
+
+async def on_classification_confirmed(uow: UnitOfWork, event: ClassificationConfirmed, envelope: Envelope) -> None:
+    """Classification is the Secrecy Bureau's fact: its latest decision is the one the register keeps."""
+    decided_at = as_utc(event.decided_at)
+    known = (await uow.session.execute(select(classifications.c.decided_at).where(
+        classifications.c.project_id == event.project_id))).scalar()
+    if known is None:
+        await uow.session.execute(insert(classifications).values(
+            project_id=event.project_id, classified=event.classified, decided_at=decided_at))
+    elif as_utc(known) <= decided_at:
+        await uow.session.execute(update(classifications).where(
+            classifications.c.project_id == event.project_id).values(classified=event.classified,
+                                                                      decided_at=decided_at))
+    else:
+        return
+    await uow.session.execute(update(register).where(register.c.project_id == event.project_id)
+                              .values(classified=event.classified))
+
+
+HANDLERS = {
+    ProjectApproved.event_type: on_project_approved,
+    ProjectAccepted.event_type: on_project_accepted,
+    SettlementReviewed.event_type: on_settlement_reviewed,
+    ClassificationConfirmed.event_type: on_classification_confirmed,
+}

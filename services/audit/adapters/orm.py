@@ -1,7 +1,22 @@
-"""The audit service's tables: its project register (fed by events)."""
+"""The audit service's tables: the project register and the facts other bureaus report (fed by events), the annual
+plans with their frozen populations, engagements and findings, and the audit trail."""
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, DateTime, MetaData, String, Table
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 from shared.outbox import messaging_tables
 
@@ -21,6 +36,109 @@ register = Table(
     Column("approved_at", DateTime(timezone=True), nullable=False),
     Column("accepted_at", DateTime(timezone=True)),
     Column("settlement_amount", BigInteger),
+)
+
+# Facts from Finance and the Secrecy Bureau, kept even when they arrive before the approval service's events.
+settlements = Table(
+    "audit_settlements",
+    metadata,
+    Column("project_id", String(36), primary_key=True),
+    Column("settlement_amount", BigInteger, nullable=False),
+    Column("reviewed_at", DateTime(timezone=True), nullable=False),
+)
+
+classifications = Table(
+    "audit_classifications",
+    metadata,
+    Column("project_id", String(36), primary_key=True),
+    Column("classified", Boolean, nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+)
+
+plans = Table(
+    "audit_plans",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("jurisdiction", String(20), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("commitment", JSON, nullable=False),  # the published commitment document, as committed
+    Column("commitment_digest", String(64), nullable=False),
+    Column("committed_at", DateTime(timezone=True), nullable=False),
+    Column("seed", Text),
+    Column("randomness_source", Text),
+    Column("drawn_at", DateTime(timezone=True)),
+    Column("selection_digest", String(64)),
+    Column("selected_count", Integer),
+    Column("selected_amount", BigInteger),
+    Column("version", Integer, nullable=False),
+    # R-AUD-2: one draw per jurisdiction and year.
+    UniqueConstraint("jurisdiction", "year", name="uq_audit_plans_jurisdiction_year"),
+)
+
+population = Table(
+    "audit_plan_population",
+    metadata,
+    Column("plan_id", String(36), ForeignKey("audit_plans.id"), nullable=False, index=True),
+    # A project belongs to one year's population only.
+    Column("project_id", String(36), primary_key=True),
+    Column("code", String(40), nullable=False),
+    Column("unit_id", String(100), nullable=False),
+    Column("unit_path", JSON, nullable=False),
+    Column("kind", String(60), nullable=False),
+    Column("classified", Boolean, nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("in_plan", Boolean),
+)
+
+engagements = Table(
+    "audit_engagements",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("plan_id", String(36), ForeignKey("audit_plans.id"), nullable=False),
+    Column("project_id", String(36), nullable=False, unique=True),
+    Column("year", Integer, nullable=False),
+    Column("status", String(20), nullable=False, index=True),
+    Column("classified", Boolean, nullable=False),
+    Column("unit_path", JSON, nullable=False),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("fieldwork_started_at", DateTime(timezone=True)),
+    Column("closed_at", DateTime(timezone=True)),
+    Column("conclusion", Text),
+    Column("version", Integer, nullable=False),
+)
+
+findings = Table(
+    "audit_findings",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("engagement_id", String(36), ForeignKey("audit_engagements.id"), nullable=False, index=True),
+    Column("project_id", String(36), nullable=False, index=True),
+    Column("violation_type", String(30), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("evidence", JSON, nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=False),
+)
+
+trail = Table(
+    "audit_trail",
+    metadata,
+    # R-OVS-1: one chain; the sequence number is the key, so two appends after the same entry cannot both commit.
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("subject_type", String(20), nullable=False),
+    Column("subject_id", String(36), nullable=False),
+    Column("project_id", String(36)),
+    Column("classified", Boolean, nullable=False),
+    Column("content", Text, nullable=False),
+    Column("content_digest", String(64), nullable=False),
+    Column("previous_hash", String(64), nullable=False, unique=True),
+    Column("entry_hash", String(64), nullable=False),
+    Index("ix_audit_trail_subject", "subject_type", "subject_id"),
+    Index("ix_audit_trail_project", "project_id"),
 )
 
 outbox, inbox = messaging_tables(metadata)

@@ -1,54 +1,59 @@
-"""The audit subgraph: contributes the Audit Bureau's register entry to the federated `Project`."""
+"""The audit subgraph: contributes the Audit Bureau's register entry and audit status to the federated `Project`,
+and serves the annual plans with their draws, the engagements and the audit trail."""
 from __future__ import annotations
 
 from datetime import datetime
 
 import strawberry
 from sqlalchemy import select
-from strawberry.dataloader import DataLoader
 
 from services.audit.adapters.orm import register
+from services.audit.adapters.plans import PlanRepository
+from services.audit.domain.authority import PLAN_READERS, TRAIL_READERS
 from services.audit.domain.register import in_certainty_scope
+from services.audit.graphql import loaders, reads
+from services.audit.graphql.mutations import Mutation
+from services.audit.graphql.types import (
+    AuditEngagement,
+    AuditPlan,
+    AuditTrailEntry,
+    AuditTrailVerification,
+    EngagementStatusEnum,
+    ProjectAudit,
+)
 from shared.auth import Department
 from shared.clock import as_utc
 from shared.graphql import Fen, require, subgraph_schema
-from shared.visibility import can_see_project
+
+
+def _limit(first: int, ceiling: int = 1000) -> int:
+    return max(1, min(first, ceiling))
 
 
 @strawberry.type(description="The Audit Bureau's record of a project, fed by the approval service's events.")
 class AuditRegisterEntry:
     project_id: strawberry.ID
+    code: str
+    unit_id: str
+    kind: str
     jurisdiction: str
     investment: Fen
     approved_at: datetime
     accepted_at: datetime | None = strawberry.field(description="R-AUD-3: when the project passed completion "
                                                                 "acceptance and was sent to the Audit Bureau.")
+    settlement_amount: Fen | None = strawberry.field(description="R-FIN-6: the amount of Finance's settlement "
+                                                                 "review (结决算评审), once reported.")
     in_certainty_scope: bool = strawberry.field(
         description="R-AUD-1: investment of 20M yuan or more; the project enters the annual audit plan in full.")
 
 
 def _entry(row) -> AuditRegisterEntry:
-    return AuditRegisterEntry(project_id=strawberry.ID(row["project_id"]), jurisdiction=row["jurisdiction"],
-                              investment=row["investment"], approved_at=as_utc(row["approved_at"]),
+    return AuditRegisterEntry(project_id=strawberry.ID(row["project_id"]), code=row["code"], unit_id=row["unit_id"],
+                              kind=row["kind"], jurisdiction=row["jurisdiction"], investment=row["investment"],
+                              approved_at=as_utc(row["approved_at"]),
                               accepted_at=as_utc(row["accepted_at"]) if row["accepted_at"] else None,
+                              settlement_amount=row["settlement_amount"],
                               in_certainty_scope=in_certainty_scope(row["investment"]))
-
-
-def register_loader(info: strawberry.Info) -> DataLoader:
-    context = info.context
-
-    async def load(project_ids: list[str]) -> list[AuditRegisterEntry | None]:
-        async with context.runtime.sessions() as session:
-            rows = (await session.execute(
-                select(register).where(register.c.project_id.in_(project_ids)))).mappings().all()
-        found = {
-            row["project_id"]: _entry(row)
-            for row in rows
-            if can_see_project(context.identity, unit_path=row["unit_path"], classified=row["classified"])
-        }
-        return [found.get(i) for i in project_ids]
-
-    return context.loader("register", lambda: DataLoader(load))
 
 
 @strawberry.federation.type(keys=["id"])
@@ -57,7 +62,13 @@ class Project:
 
     @strawberry.field(description="The Audit Bureau's register entry for the project, once it is approved.")
     async def audit_register(self, info: strawberry.Info) -> AuditRegisterEntry | None:
-        return await register_loader(info).load(str(self.id))
+        row = await loaders.visible_register(info).load(str(self.id))
+        return _entry(row) if row else None
+
+    @strawberry.field(description="The project in its year's audit plan: in plan or not and why, the draw, the "
+                                  "engagement and its findings; null until a plan's population holds it.")
+    async def audit(self, info: strawberry.Info) -> ProjectAudit | None:
+        return await loaders.project_audit(info).load(str(self.id))
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> "Project":
@@ -73,9 +84,50 @@ class Query:
         async with info.context.runtime.sessions() as session:
             rows = (await session.execute(
                 select(register).where(register.c.jurisdiction == jurisdiction)
-                .order_by(register.c.code).limit(max(1, min(first, 1000))))).mappings().all()
+                .order_by(register.c.code).limit(_limit(first)))).mappings().all()
         return [_entry(row) for row in rows]
+
+    @strawberry.field(description="R-AUD-1/R-AUD-2: the annual audit plan of a jurisdiction and year, with its "
+                                  "published draw.")
+    async def audit_plan(self, info: strawberry.Info, jurisdiction: str, year: int) -> AuditPlan | None:
+        identity = info.context.identity
+        require(identity, *PLAN_READERS, action="reading the annual audit plans")
+        async with info.context.runtime.sessions() as session:
+            repository = PlanRepository(session)
+            plan = await repository.plan_for(jurisdiction, year)
+            if plan is None:
+                return None
+            return await reads.plan_for_caller(session, plan, await repository.members(plan.id), identity)
+
+    @strawberry.field(description="The annual audit plans, latest year first.")
+    async def audit_plans(self, info: strawberry.Info, jurisdiction: str | None = None, year: int | None = None,
+                          first: int = 20) -> list[AuditPlan]:
+        identity = info.context.identity
+        require(identity, *PLAN_READERS, action="reading the annual audit plans")
+        async with info.context.runtime.sessions() as session:
+            repository = PlanRepository(session)
+            return [await reads.plan_for_caller(session, plan, await repository.members(plan.id), identity)
+                    for plan in await repository.list(jurisdiction, year, _limit(first, 100))]
+
+    @strawberry.field(description="Audit engagements, oldest first.")
+    async def audit_engagements(self, info: strawberry.Info, status: EngagementStatusEnum | None = None,
+                                first: int = 100) -> list[AuditEngagement]:
+        require(info.context.identity, *PLAN_READERS, action="reading the audit engagements")
+        async with info.context.runtime.sessions() as session:
+            return await reads.engagements_for_caller(session, status, _limit(first), info.context.identity)
+
+    @strawberry.field(description="R-OVS-1: the Audit Bureau's hash-chained audit trail, entries after `afterSeq`.")
+    async def audit_trail(self, info: strawberry.Info, after_seq: int = 0, first: int = 100) -> list[AuditTrailEntry]:
+        require(info.context.identity, *TRAIL_READERS, action="reading the audit trail")
+        async with info.context.runtime.sessions() as session:
+            return await reads.trail_for_caller(session, max(0, after_seq), _limit(first), info.context.identity)
+
+    @strawberry.field(description="R-OVS-1: walk the whole audit trail and report the first broken link, if any.")
+    async def audit_trail_verification(self, info: strawberry.Info) -> AuditTrailVerification:
+        require(info.context.identity, *TRAIL_READERS, action="verifying the audit trail")
+        async with info.context.runtime.sessions() as session:
+            return await reads.verify_trail_for_caller(session, info.context.identity)
 
 
 def create_schema() -> strawberry.federation.Schema:
-    return subgraph_schema(query=Query, types=[Project])
+    return subgraph_schema(query=Query, mutation=Mutation, types=[Project])
