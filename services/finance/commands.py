@@ -3,11 +3,15 @@ its outbox event commit together, or nothing does."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from services.finance.adapters import trail_store
+from services.finance.adapters.ledgers import LedgerRepository
 from services.finance.adapters.repository import BudgetReviewRepository, ConcurrentUpdate
 from services.finance.domain import decisions
 from services.finance.domain.budget_review import BudgetLine, BudgetReviewCase, LineCategory
+from services.finance.domain.history import Actor
+from services.finance.domain.trail import TrailEntry, project_chain
 from services.finance.domain.lifecycle import Action
 from shared.auth import Identity
 from shared.clock import utc_now
@@ -69,9 +73,20 @@ async def issue_budget_review_report(uow_factory: UowFactory, project_id: str, a
         case = await _load(repository, project_id, actor)
         updated, entry = decisions.issue_report(case, actor=actor, now=utc_now())
         await _save(repository, case, updated, entry)
+        await _open_ledger(uow, updated, actor)
         await uow.emit(BudgetReviewReported(
             project_id=updated.project_id, case_id=updated.id, approved_budget=updated.approved_budget,
             lines=[ReportLine(category=line.category.value, amount=line.approved_amount) for line in updated.lines],
             reported_at=updated.reported_at), subject=updated.project_id)
         await uow.commit()
         return updated
+
+
+async def _open_ledger(uow: UnitOfWork, case: BudgetReviewCase, actor: Identity) -> None:
+    """The report's approved budget is what the project may be paid (R-FIN-1); the money trail starts here."""
+    ledgers = LedgerRepository(uow.session)
+    ledger = await ledgers.lock(case.project_id)
+    entry = TrailEntry(case.reported_at, "BUDGET_REPORTED", Actor.of(actor),
+                       {"case_id": case.id, "approved_budget": case.approved_budget})
+    head = await trail_store.append(uow.session, project_chain(case.project_id), ledger.trail_hash, [entry])
+    await ledgers.save(replace(ledger, approved_budget=case.approved_budget, trail_hash=head))

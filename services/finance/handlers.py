@@ -14,6 +14,7 @@ from services.finance.adapters.repository import BudgetReviewRepository
 from services.finance.domain import decisions
 from services.finance.domain.budget_review import BudgetReviewCase, SecrecyFacts, open_case
 from services.finance.domain.history import Actor
+from services.finance.fact_handlers import FACT_HANDLERS
 from shared.clock import as_utc, utc_now
 from shared.events import (
     BudgetReviewOpened,
@@ -128,6 +129,7 @@ async def on_secrecy_review_failed(uow: UnitOfWork, event: SecrecyReviewFailed, 
 
 
 HANDLERS = {
+    **FACT_HANDLERS,
     ProjectApproved.event_type: on_project_approved,
     TechnicalReviewConcluded.event_type: on_technical_review_concluded,
     ClassificationConfirmed.event_type: on_classification_confirmed,

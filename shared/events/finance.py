@@ -9,7 +9,8 @@ from shared.events.envelope import EventPayload, event
 from shared.money import Fen
 
 __all__ = ["BudgetLine", "BudgetReviewOpened", "BudgetReviewReported", "PaymentMade", "SanctionImposed",
-           "SettlementReviewed"]
+           "SettlementReviewed", "SpecialFundPlanLine", "SpecialFundPlanApproved", "RewardGranted",
+           "SpotCheckConcluded"]
 
 
 class BudgetLine(BaseModel):
@@ -51,6 +52,7 @@ class PaymentMade(EventPayload):
     purpose: str
     amount: Fen
     paid_at: datetime
+    kind: str = "CONSTRUCTION"  # CONSTRUCTION, or OM: O&M funds, released by the rectification status (R-PER-2)
 
 
 @event("finance.sanction.imposed.v1")
@@ -72,3 +74,43 @@ class SettlementReviewed(EventPayload):
     project_id: str
     settlement_amount: Fen
     reviewed_at: datetime
+
+
+class SpecialFundPlanLine(BaseModel):
+    """One project's allocation in a special-fund annual plan (R-PLN-2)."""
+
+    model_config = ConfigDict(frozen=True)
+    project_id: str
+    amount: Fen
+
+
+@event("finance.special_fund_plan.approved.v1")
+class SpecialFundPlanApproved(EventPayload):
+    """The Leading Group approved the special-fund annual plan of a jurisdiction and year, co-drafted by Finance and
+    the Approval Bureau (R-PLN-2): projects draw special funds that year only through it."""
+
+    plan_id: str
+    jurisdiction: str
+    year: int
+    total: Fen
+    lines: list[SpecialFundPlanLine]
+    approved_at: datetime
+
+
+@event("finance.reward.granted.v1")
+class RewardGranted(EventPayload):
+    """Finance granted a reward or subsidy (奖补) to a self-funded project after completion (R-FIN-3)."""
+
+    project_id: str
+    amount: Fen
+    granted_at: datetime
+
+
+@event("finance.spot_check.concluded.v1")
+class SpotCheckConcluded(EventPayload):
+    """Finance concluded a spot check of a project's fund use (R-FIN-5)."""
+
+    spot_check_id: str
+    project_id: str
+    irregularities_found: bool
+    concluded_at: datetime

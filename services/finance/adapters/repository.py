@@ -8,6 +8,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.finance.adapters import history
+from services.finance.adapters.money_tables import ledgers
 from services.finance.adapters.orm import (
     budget_lines,
     budget_reviews,
@@ -83,6 +84,8 @@ class BudgetReviewRepository:
     async def add(self, case: BudgetReviewCase, entries: Sequence[Decision]) -> None:
         await self.session.execute(insert(budget_reviews).values(
             id=case.id, project_id=case.project_id, opened_at=case.opened_at, **self._case_values(case)))
+        # The project's money ledger (R-FIN-1) opens with its case; the report sets its approved budget.
+        await self.session.execute(insert(ledgers).values(project_id=case.project_id))
         await self._save_opinion(case)
         await self._save_lines(BudgetReviewCase(case.id, case.project_id, case.status, case.opened_at), case,
                                entries[-1].at if entries else case.opened_at)

@@ -1,5 +1,6 @@
-"""The finance subgraph: contributes `budgetReview` to the federated `Project`, and Finance's budget-review
-commands. Resolvers are thin: build a command, call its handler, map the outcome."""
+"""The finance subgraph: contributes Finance's fields to the federated `Project` (budget review, fund plan,
+payments, balance, sanctions, settlement, reward, spot checks), Finance's budget-review commands here and its
+money commands in `money_schema`. Resolvers are thin: build a command, call its handler, map the outcome."""
 from __future__ import annotations
 
 import strawberry
@@ -7,11 +8,12 @@ import strawberry
 from services.finance import commands
 from services.finance.adapters.repository import BudgetReviewRepository
 from services.finance.domain.budget_review import BudgetReviewCase, BudgetReviewStatus, LineCategory
+from services.finance.graphql.money_schema import MoneyMutation, MoneyQuery
+from services.finance.graphql.project import Project
 from services.finance.graphql.types import (
     BudgetLineCategoryEnum,
     BudgetReview,
     BudgetReviewStatusEnum,
-    Project,
     from_domain,
 )
 from shared.auth import Department
@@ -29,7 +31,7 @@ def _payload(result: BudgetReviewCase | None, errors: list[UserError]) -> Budget
 
 
 @strawberry.type
-class Query:
+class Query(MoneyQuery):
     @strawberry.field(description="Budget-review cases, for the Finance Bureau.")
     async def budget_reviews(self, info: strawberry.Info, status: BudgetReviewStatusEnum | None = None,
                              first: int = 50) -> list[BudgetReview]:
@@ -42,7 +44,7 @@ class Query:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(MoneyMutation):
     @strawberry.mutation(description="R-REV-2: the Finance Bureau approves one cost line (approved ≤ requested; "
                                       "all approved lines ≤ the approved estimate). Setting a category again "
                                       "replaces its line.")

@@ -79,27 +79,20 @@ def from_domain(case: BudgetReviewCase) -> BudgetReview:
         classified=case.classified, secrecy_review_passed=case.secrecy.review_passed)
 
 
-def budget_review_loader(info: strawberry.Info) -> DataLoader:
-    """Cases by project id, batched per request; a case of a project the caller may not see is None."""
+def visible_case_loader(info: strawberry.Info) -> DataLoader:
+    """Budget-review cases (domain objects) by project id, batched per request; None for a project the caller may
+    not see (R-SEC-2). Every project Finance knows has its case, so this is also who may see its money."""
     context = info.context
 
-    async def load(project_ids: list[str]) -> list[BudgetReview | None]:
+    async def load(project_ids: list[str]) -> list[BudgetReviewCase | None]:
         async with context.runtime.sessions() as session:
             found = await BudgetReviewRepository(session).get_many(project_ids)
-        return [from_domain(case) if case is not None and visible(case, context.identity) else None
+        return [case if case is not None and visible(case, context.identity) else None
                 for case in (found.get(i) for i in project_ids)]
 
-    return context.loader("budget_reviews", lambda: DataLoader(load))
+    return context.loader("visible_cases", lambda: DataLoader(load))
 
 
-@strawberry.federation.type(keys=["id"])
-class Project:
-    id: strawberry.ID
-
-    @strawberry.field(description="Finance's budget-review case for the project, once it is approved.")
-    async def budget_review(self, info: strawberry.Info) -> BudgetReview | None:
-        return await budget_review_loader(info).load(str(self.id))
-
-    @classmethod
-    def resolve_reference(cls, id: strawberry.ID) -> "Project":
-        return cls(id=id)
+async def budget_review_of(info: strawberry.Info, project_id: str) -> BudgetReview | None:
+    case = await visible_case_loader(info).load(project_id)
+    return from_domain(case) if case is not None else None

@@ -50,10 +50,11 @@ def wrap(payload, source="approval") -> Envelope:
     return Envelope.wrap(payload, source=source, subject=payload.project_id)
 
 
-def approved(project_id, *, classified=False, unit_path=("health-commission", "city-government")) -> Envelope:
+def approved(project_id, *, classified=False, unit_path=("health-commission", "city-government"),
+             jurisdiction="CITY") -> Envelope:
     return wrap(ProjectApproved(
-        project_id=project_id, code="CITY-2026-0001", name=None if classified else "Health data platform",
-        unit_id=unit_path[0], unit_path=list(unit_path), jurisdiction="CITY", kind="APPLICATION_SYSTEM_NEW",
+        project_id=project_id, code=f"{jurisdiction}-2026-0001", name=None if classified else "Health data platform",
+        unit_id=unit_path[0], unit_path=list(unit_path), jurisdiction=jurisdiction, kind="APPLICATION_SYSTEM_NEW",
         investment_estimate=ESTIMATE + 1_000_00, fund_sources=[{"source": "FISCAL", "amount": ESTIMATE + 1_000_00}],
         classified=classified, approved_at=T0))
 
