@@ -19,13 +19,20 @@ def alembic_config(script_location: str | Path) -> Config:
 
 async def upgrade(script_location: str | Path, engine: AsyncEngine, revision: str = "head") -> None:
     """Upgrade the database behind `engine` to `revision` with the service's migration scripts."""
-    script = ScriptDirectory.from_config(alembic_config(script_location))
+    await _migrate(script_location, engine, revision, lambda script, rev: script._upgrade_revs(revision, rev))
+
+
+async def downgrade(script_location: str | Path, engine: AsyncEngine, revision: str) -> None:
+    """Downgrade to `revision` (used to prove each migration can be undone)."""
+    await _migrate(script_location, engine, revision, lambda script, rev: script._downgrade_revs(revision, rev))
+
+
+async def _migrate(script_location, engine: AsyncEngine, revision: str, steps) -> None:
+    config = alembic_config(script_location)
+    script = ScriptDirectory.from_config(config)
 
     def run(connection) -> None:
-        def do_upgrade(rev, _context):
-            return script._upgrade_revs(revision, rev)
-
-        with EnvironmentContext(alembic_config(script_location), script, fn=do_upgrade,
+        with EnvironmentContext(config, script, fn=lambda rev, _context: steps(script, rev),
                                 destination_rev=revision) as environment:
             environment.configure(connection=connection, target_metadata=None,
                                   render_as_batch=connection.dialect.name == "sqlite")

@@ -9,8 +9,6 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from alembic.runtime.environment import EnvironmentContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect, select
 
 from services.audit.adapters import orm
@@ -20,8 +18,9 @@ from shared.auth import PUBLIC, Department, Identity
 from shared.clock import budget_year, utc_now
 from shared.events import ClassificationConfirmed, Envelope, ProjectAccepted, ProjectApproved, SettlementReviewed
 from shared.graphql import RequestContext
-from shared.migrations import alembic_config, current_revision, upgrade
+from shared.migrations import current_revision, upgrade
 from shared.visibility import SECRECY_CLEARANCE_ROLE
+from shared import migrations
 
 YEAR = budget_year(utc_now())
 ACCEPTED = datetime(YEAR, 3, 1, 2, 0, tzinfo=timezone.utc)
@@ -210,20 +209,7 @@ async def column_names(runtime, table: str) -> set[str]:
 
 
 async def downgrade(runtime, revision: str) -> None:
-    """Alembic downgrade of the service's database (shared.migrations only goes up)."""
-    config = alembic_config(DEFINITION.migrations)
-    script = ScriptDirectory.from_config(config)
-
-    def run(connection) -> None:
-        with EnvironmentContext(config, script, fn=lambda rev, _context: script._downgrade_revs(revision, rev),
-                                destination_rev=revision) as environment:
-            environment.configure(connection=connection, target_metadata=None,
-                                  render_as_batch=connection.dialect.name == "sqlite")
-            with environment.begin_transaction():
-                environment.run_migrations()
-
-    async with runtime.engine.begin() as connection:
-        await connection.run_sync(run)
+    await migrations.downgrade(DEFINITION.migrations, runtime.engine, revision)
 
 
 async def migrate_down_and_up(runtime) -> None:

@@ -16,6 +16,7 @@ from shared.events import (
     TechnicalReviewConcluded,
 )
 from shared.graphql import RequestContext
+from shared import migrations
 
 T0 = datetime(2026, 4, 1, 2, 0, tzinfo=timezone.utc)
 ESTIMATE = 2_000_000_00  # fen
@@ -144,21 +145,4 @@ async def settle(runtime, timeout: float = 5.0) -> None:
 
 
 async def downgrade(runtime, revision: str) -> None:
-    """Run the service's Alembic history down to `revision` (shared.migrations only goes up)."""
-    from alembic.runtime.environment import EnvironmentContext
-    from alembic.script import ScriptDirectory
-
-    from shared.migrations import alembic_config
-
-    config = alembic_config(runtime.definition.migrations)
-    script = ScriptDirectory.from_config(config)
-
-    def run(connection) -> None:
-        with EnvironmentContext(config, script, fn=lambda rev, _context: script._downgrade_revs(revision, rev),
-                                destination_rev=revision) as environment:
-            environment.configure(connection=connection, target_metadata=None)
-            with environment.begin_transaction():
-                environment.run_migrations()
-
-    async with runtime.engine.begin() as connection:
-        await connection.run_sync(run)
+    await migrations.downgrade(DEFINITION.migrations, runtime.engine, revision)

@@ -12,6 +12,7 @@ from shared.auth import PUBLIC, Department, Identity
 from shared.events import Envelope, ProjectAccepted, ProjectApproved, ProjectSubmitted
 from shared.graphql import RequestContext
 from shared.visibility import SECRECY_CLEARANCE_ROLE
+from shared import migrations
 
 T0 = datetime(2026, 4, 1, 2, 0, tzinfo=timezone.utc)
 UNIT_PATH = ("public-security-bureau", "city-government")
@@ -174,25 +175,7 @@ async def snapshot(runtime) -> dict:
 
 
 async def downgrade(runtime, revision: str) -> None:
-    """Alembic downgrade of the service's database (shared.migrations only goes up)."""
-    from alembic.runtime.environment import EnvironmentContext
-    from alembic.script import ScriptDirectory
-
-    from shared.migrations import alembic_config
-
-    config = alembic_config(DEFINITION.migrations)
-    script = ScriptDirectory.from_config(config)
-
-    def run(connection) -> None:
-        with EnvironmentContext(config, script, fn=lambda rev, _context: script._downgrade_revs(revision, rev),
-                                destination_rev=revision) as environment:
-            environment.configure(connection=connection, target_metadata=None,
-                                  render_as_batch=connection.dialect.name == "sqlite")
-            with environment.begin_transaction():
-                environment.run_migrations()
-
-    async with runtime.engine.begin() as connection:
-        await connection.run_sync(run)
+    await migrations.downgrade(DEFINITION.migrations, runtime.engine, revision)
 
 
 async def table_names(runtime) -> set[str]:
