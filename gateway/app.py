@@ -20,7 +20,8 @@ from strawberry.http.ides import get_graphql_ide_html
 
 from gateway.execution import execute
 from gateway.limits import max_aliases_rule, max_cost_rule, max_depth_rule
-from gateway.supergraph import Supergraph, compose
+from gateway.composition import compose
+from gateway.supergraph import Supergraph
 from shared.auth import AuthError, TokenVerifier
 from shared.settings import GatewaySettings
 from shared.telemetry import extract_context, inject_context

@@ -107,8 +107,11 @@ class _Run:
             self.error(error, error.get("path") if isinstance(error, Mapping) else None)
 
     def targets(self, fetch: Fetch) -> list[tuple[dict, list]]:
-        """Deduplicated representations of the objects at the fetch's path, each with where it came from."""
+        """Deduplicated representations of the objects at the fetch's path, each with where it came from.
+
+        An object lacking a key field (null, or not delivered because a fetch before failed) is not sent."""
         found: dict[str, tuple[dict, list]] = {}
+        reserved = fetch.typename_key
 
         def walk(value, depth: int, path: tuple, container, slot):
             if value is None:
@@ -116,10 +119,13 @@ class _Run:
             if depth == len(fetch.path):
                 typename = value.get(fetch.typename_key) if isinstance(value, dict) else None
                 spec = fetch.representations.get(typename) if typename else None
-                if spec is not None:
-                    representation = {"__typename": typename, **{f: value.get(k) for f, k in spec.items()}}
-                    key = json.dumps(representation, sort_keys=True, default=str)
-                    found.setdefault(key, (representation, []))[1].append((value, path, container, slot))
+                if spec is None or any(value.get(spec.fields[k]) is None for k in spec.keys):
+                    return
+                representation = {"__typename": spec.typename,
+                                  **{f: _representable(value.get(k), reserved) for f, k in spec.fields.items()
+                                     if k in value}}
+                key = json.dumps(representation, sort_keys=True, default=str)
+                found.setdefault(key, (representation, []))[1].append((value, path, container, slot))
                 return
             step = fetch.path[depth]
             if step == "@" and isinstance(value, list):
@@ -163,6 +169,19 @@ class _Run:
         """Whether a shaping error (e.g. null in a non-null field) only restates a subgraph failure."""
         path = tuple(error.path or ())
         return any(path[:len(failed)] == failed for failed in self.failed)
+
+
+def _representable(value: Any, typename_key: str) -> Any:
+    """A nested key or requirement as the subgraph expects it: `__typename` under its name, no planner keys."""
+    if isinstance(value, list):
+        return [_representable(v, typename_key) for v in value]
+    if isinstance(value, dict):
+        prefix = typename_key[:typename_key.index("typename")]
+        out = {k: _representable(v, typename_key) for k, v in value.items() if not k.startswith(prefix)}
+        if typename_key in value:
+            out["__typename"] = value[typename_key]
+        return out
+    return value
 
 
 def _by_response_key(source: Any, info, **_args) -> Any:

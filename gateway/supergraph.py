@@ -1,335 +1,297 @@
-"""Compose Apollo Federation v2 subgraph SDLs into one client-facing supergraph.
+"""The supergraph: Apollo's supergraph SDL (join spec v0.3), read into what the planner needs.
 
-The result carries the client-facing GraphQL schema (what validation, introspection and GraphiQL see)
-and the routing metadata the planner needs: which subgraphs resolve each field, entity keys, @requires.
+A supergraph SDL holds every type and field of every subgraph, each marked with `@join__type`,
+`@join__field`, `@join__implements`, `@join__unionMember` and `@join__enumValue` directives that say which
+subgraph defines what, with which keys, requirements and provided fields. Apollo's composition writes it, and so
+does ours (`gateway.composition`), so the gateway serves either the same way. From it come:
+
+- the API schema clients see (no federation machinery, nothing `@inaccessible`), for validation and introspection;
+- the full schema (hidden fields included: a key or a requirement may use them), for planning;
+- per type and per subgraph: keys, whether the subgraph sees an interface as an object (`@interfaceObject`);
+- per field and per subgraph: external, requires, provides, the type there, overridden.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
-from graphql import GraphQLError, GraphQLSchema, GraphQLSyntaxError, build_ast_schema, parse, print_ast, print_schema
-from graphql import is_abstract_type, validate_schema
+from graphql import (GraphQLError, GraphQLSchema, GraphQLSyntaxError, assert_valid_schema, build_ast_schema,
+                     get_named_type, is_abstract_type, is_interface_type, is_object_type, is_union_type, parse,
+                     print_schema)
 from graphql.language import ast
 
-_FEDERATION_TYPES = {"_Service", "_Entity", "_Any", "_FieldSet", "FieldSet"}
-_FEDERATION_PREFIXES = ("link__", "federation__", "join__")
-_FEDERATION_ROOT_FIELDS = {"_service", "_entities"}
-_CLIENT_DIRECTIVES = {"deprecated", "specifiedBy", "oneOf"}  # the only applied directives clients may see
-_KINDS = {
-    ast.ObjectTypeDefinitionNode: "object", ast.ObjectTypeExtensionNode: "object",
-    ast.InterfaceTypeDefinitionNode: "interface", ast.InterfaceTypeExtensionNode: "interface",
-    ast.UnionTypeDefinitionNode: "union", ast.UnionTypeExtensionNode: "union",
-    ast.EnumTypeDefinitionNode: "enum", ast.EnumTypeExtensionNode: "enum",
-    ast.InputObjectTypeDefinitionNode: "input", ast.InputObjectTypeExtensionNode: "input",
-    ast.ScalarTypeDefinitionNode: "scalar", ast.ScalarTypeExtensionNode: "scalar",
-}
-_NODES = {"object": ast.ObjectTypeDefinitionNode, "interface": ast.InterfaceTypeDefinitionNode,
-          "union": ast.UnionTypeDefinitionNode, "enum": ast.EnumTypeDefinitionNode,
-          "input": ast.InputObjectTypeDefinitionNode, "scalar": ast.ScalarTypeDefinitionNode}
+JOIN_URL = "https://specs.apollo.dev/join/"
+_CLIENT_DIRECTIVES = {"deprecated", "specifiedBy", "oneOf"}  # applied directives the API schema keeps
+_SPEC_PREFIXES = ("join__", "link__")
 
 
-class CompositionError(Exception):
-    """The subgraphs do not compose; `problems` lists every conflict found, not only the first."""
+class SupergraphError(Exception):
+    """The text is not a usable supergraph; `problems` says why."""
 
-    def __init__(self, problems: Iterable[str]):
+    def __init__(self, problems):
         self.problems = list(problems)
-        super().__init__("supergraph composition failed:\n" + "\n".join(f"  - {p}" for p in self.problems))
+        super().__init__("not a usable supergraph:\n" + "\n".join(f"  - {p}" for p in self.problems))
 
 
 @dataclass(frozen=True)
-class EntityKey:
+class Key:
     fields: str                      # the @key field set as written, e.g. "id" or "id unit { code }"
     selection: ast.SelectionSetNode  # the same, parsed
+    resolvable: bool = True          # false: the subgraph only references the entity, it has no `_entities` for it
 
 
 @dataclass(frozen=True)
-class Supergraph:
-    schema: GraphQLSchema  # client-facing: no federation machinery, no @inaccessible elements
-    sdl: str               # `schema` printed, for committing and diffing
-    subgraphs: tuple[str, ...]
-    field_owners: Mapping[tuple[str, str], tuple[str, ...]]           # (object type, field) -> resolving subgraphs
-    entity_keys: Mapping[str, Mapping[str, tuple[EntityKey, ...]]]    # entity -> subgraph -> resolvable keys
-    root_owners: Mapping[tuple[str, str], str]                        # ("Query"|"Mutation", field) -> subgraph
-    requires: Mapping[tuple[str, str, str], ast.SelectionSetNode] = field(default_factory=dict)
-    possible_types: Mapping[str, Mapping[str, frozenset[str]]] = field(default_factory=dict)
+class TypeIn:
+    """A type as one subgraph defines it."""
+    keys: tuple[Key, ...] = ()
+    interface_object: bool = False   # an interface of the supergraph that this subgraph models as an object
 
-    def owners(self, type_name: str, field_name: str) -> tuple[str, ...]:
-        return self.field_owners.get((type_name, field_name), ())
 
-    def resolves(self, subgraph: str, type_name: str, field_name: str) -> bool:
-        """Whether `subgraph` answers the field inside a selection it is already resolving.
+@dataclass(frozen=True)
+class FieldIn:
+    """A field as one subgraph defines it."""
+    external: bool = False
+    requires: ast.SelectionSetNode | None = None
+    provides: ast.SelectionSetNode | None = None
+    type: str | None = None          # the field's type in this subgraph where it differs from the supergraph's
+    used_overridden: bool = False    # taken by @override: kept only for keys and requirements
+    override: str | None = None
 
-        A @requires field cannot: the required fields must be handed to it through `_entities`."""
-        return subgraph in self.owners(type_name, field_name) and \
-            (type_name, field_name, subgraph) not in self.requires
+    @property
+    def resolvable(self) -> bool:
+        return not self.external and not self.used_overridden
 
-    def keys(self, type_name: str, subgraph: str) -> tuple[EntityKey, ...]:
-        return self.entity_keys.get(type_name, {}).get(subgraph, ())
 
-    def objects_in(self, subgraph: str, type_name: str) -> frozenset[str]:
-        """The object types `subgraph` may return where its schema says `type_name` (object or abstract)."""
-        if is_abstract_type(self.schema.get_type(type_name)):
-            return self.possible_types.get(subgraph, {}).get(type_name, frozenset())
-        return frozenset((type_name,))
+def field_set(text: str) -> ast.SelectionSetNode:
+    return parse("{" + text + "}").definitions[0].selection_set
 
 
 @dataclass
-class _Type:
-    """One named type as seen across all subgraphs, before merging."""
-    name: str
-    kind: str
-    description: ast.StringValueNode | None = None
-    directives: tuple = ()
-    hidden: bool = False  # @inaccessible in some subgraph
-    interfaces: dict = field(default_factory=dict)  # ordered sets
-    members: dict = field(default_factory=dict)
-    values: dict = field(default_factory=dict)
-    fields: dict = field(default_factory=dict)      # field -> subgraph -> definition node
-    hidden_fields: set = field(default_factory=set)
-    external: set = field(default_factory=set)      # (field, subgraph)
-    shareable: set = field(default_factory=set)     # (field, subgraph)
-    overrides: dict = field(default_factory=dict)   # (field, subgraph) -> subgraph the field was taken from
-    keys: dict = field(default_factory=dict)        # subgraph -> [(EntityKey, resolvable)]
+class Supergraph:
+    sdl: str                                          # the supergraph SDL (join directives included)
+    schema: GraphQLSchema                             # API schema: what clients see
+    full: GraphQLSchema                               # every type and field, @inaccessible ones too
+    urls: dict[str, str]                              # subgraph name -> URL written in the supergraph
+    types: dict[str, dict[str, TypeIn]]               # type -> subgraph -> how it defines the type
+    fields: dict[tuple[str, str], dict[str, FieldIn]]  # (type, field) -> subgraph -> how it defines the field
+    implements: dict[str, dict[str, frozenset[str]]]  # subgraph -> interface -> object types implementing it there
+    members: dict[str, dict[str, frozenset[str]]]     # subgraph -> union -> members there
+    graph_enum: dict[str, str] = field(default_factory=dict)  # join__Graph value -> subgraph name
 
-    def key_fields(self, subgraph: str) -> set[str]:
-        return {s.name.value for key, _ in self.keys.get(subgraph, ()) for s in key.selection.selections}
+    @property
+    def subgraphs(self) -> tuple[str, ...]:
+        return tuple(self.urls)
+
+    @cached_property
+    def api_sdl(self) -> str:
+        return print_schema(self.schema)
+
+    # -- lookups for the planner -----------------------------------------------------------------------------
+    def defines(self, subgraph: str, type_name: str) -> bool:
+        return subgraph in self.types.get(type_name, {})
+
+    def field_in(self, subgraph: str, type_name: str, field_name: str) -> FieldIn | None:
+        return self.fields.get((type_name, field_name), {}).get(subgraph)
+
+    def owners(self, type_name: str, field_name: str) -> tuple[str, ...]:
+        """Subgraphs that resolve the field themselves (not external, not overridden away)."""
+        return tuple(s for s, f in self.fields.get((type_name, field_name), {}).items() if f.resolvable)
+
+    def keys(self, type_name: str, subgraph: str) -> tuple[Key, ...]:
+        """The keys through which `subgraph` resolves the entity in `_entities`."""
+        return tuple(k for k in self.types.get(type_name, {}).get(subgraph, TypeIn()).keys if k.resolvable)
+
+    def is_interface_object(self, subgraph: str, type_name: str) -> bool:
+        return self.types.get(type_name, {}).get(subgraph, TypeIn()).interface_object
+
+    def objects_in(self, subgraph: str, type_name: str) -> frozenset[str]:
+        """The object types `subgraph` may return where its schema says `type_name`."""
+        named = self.full.get_type(type_name)
+        if is_union_type(named):
+            return self.members.get(subgraph, {}).get(type_name, frozenset())
+        if is_interface_type(named):
+            if self.is_interface_object(subgraph, type_name):
+                return frozenset()
+            return self.implements.get(subgraph, {}).get(type_name, frozenset())
+        return frozenset((type_name,))
+
+    def type_in(self, subgraph: str, parent: str, field_name: str) -> str:
+        """The named output type of `parent.field_name` as `subgraph` declares it."""
+        f = self.field_in(subgraph, parent, field_name)
+        if f is not None and f.type:
+            return f.type.strip("[]!")
+        return get_named_type(self.full.get_type(parent).fields[field_name].type).name
+
+    def interfaces_of(self, object_type: str) -> tuple[str, ...]:
+        named = self.full.get_type(object_type)
+        return tuple(i.name for i in getattr(named, "interfaces", ()))
 
 
-def _federation_names(doc: ast.DocumentNode):
-    """Map applied directive names to federation names, honouring @link imports and renames (`as`)."""
-    aliases: dict[str, str] = {}
-    linked = False
+def _args(directive: ast.DirectiveNode) -> dict:
+    out = {}
+    for argument in directive.arguments or ():
+        value = argument.value
+        out[argument.name.value] = value.value if hasattr(value, "value") else value
+    return out
+
+
+def _api_document(doc: ast.DocumentNode, hidden_types: set[str]) -> ast.DocumentNode:
+    """The client's view: no join/link machinery, no directive definitions of ours, nothing @inaccessible."""
+
+    def clean(node):
+        kept = tuple(d for d in node.directives or () if d.name.value in _CLIENT_DIRECTIVES)
+        changes: dict = {"loc": None, "directives": kept}
+        if getattr(node, "arguments", None) is not None:
+            changes["arguments"] = tuple(clean(a) for a in node.arguments if not _inaccessible(a))
+        return replace(node, **changes)
+
+    definitions = []
     for node in doc.definitions:
-        if not isinstance(node, (ast.SchemaDefinitionNode, ast.SchemaExtensionNode)):
+        if isinstance(node, (ast.SchemaDefinitionNode, ast.DirectiveDefinitionNode)):
+            if isinstance(node, ast.SchemaDefinitionNode):
+                definitions.append(replace(node, directives=()))
             continue
-        for directive in node.directives or ():
-            args = {a.name.value: a.value for a in directive.arguments or ()}
-            url = args.get("url")
-            if directive.name.value != "link" or not isinstance(url, ast.StringValueNode) or \
-                    "/federation/" not in url.value:
-                continue
-            linked = True
-            imports = args.get("import")
-            for item in imports.values if isinstance(imports, ast.ListValueNode) else ():
-                if isinstance(item, ast.StringValueNode):
-                    aliases[item.value.lstrip("@")] = item.value.lstrip("@")
-                elif isinstance(item, ast.ObjectValueNode):
-                    spec = {f.name.value: getattr(f.value, "value", "") for f in item.fields}
-                    aliases[spec.get("as", spec.get("name", "")).lstrip("@")] = spec.get("name", "").lstrip("@")
-
-    def canonical(directive: ast.DirectiveNode) -> str | None:
-        name = directive.name.value
-        if name.startswith("federation__"):
-            return name.removeprefix("federation__")
-        return aliases.get(name) if linked else name  # federation 1 subgraphs use the bare names
-
-    return canonical, linked
-
-
-def _argument(directive: ast.DirectiveNode, name: str):
-    return next((a.value for a in directive.arguments or () if a.name.value == name), None)
+        name = getattr(node, "name", None)
+        if name is None or name.value.startswith(_SPEC_PREFIXES) or name.value in hidden_types:
+            continue
+        changes: dict = {}
+        if getattr(node, "fields", None) is not None:
+            changes["fields"] = tuple(clean(f) for f in node.fields if not _inaccessible(f)
+                                      and get_named_type_name(f.type) not in hidden_types)
+        if getattr(node, "values", None) is not None:
+            changes["values"] = tuple(clean(v) for v in node.values if not _inaccessible(v))
+        if getattr(node, "interfaces", None) is not None:
+            changes["interfaces"] = tuple(i for i in node.interfaces if i.name.value not in hidden_types)
+        if getattr(node, "types", None) is not None:
+            changes["types"] = tuple(t for t in node.types if t.name.value not in hidden_types)
+        cleaned = replace(clean(node), **changes)
+        if any(getattr(cleaned, part, None) == () for part in ("fields", "values", "types")):
+            continue  # nothing left a client could use (e.g. a Mutation type of hidden fields only)
+        definitions.append(cleaned)
+    present = {d.name.value for d in definitions if hasattr(d, "name")}
+    for index, node in enumerate(definitions):  # drop root operation types that vanished
+        if isinstance(node, ast.SchemaDefinitionNode):
+            definitions[index] = replace(node, operation_types=tuple(
+                op for op in node.operation_types if op.type.name.value in present))
+    return ast.DocumentNode(definitions=tuple(definitions))
 
 
-def _field_set(directive: ast.DirectiveNode, where: str, problems: list) -> EntityKey | None:
-    """The `fields:` of @key/@requires, parsed; a problem (not a crash) when it is not a selection."""
-    text = _argument(directive, "fields")
-    try:
-        return EntityKey(text.value, parse("{" + text.value + "}").definitions[0].selection_set)
-    except (GraphQLSyntaxError, AttributeError):
-        problems.append(f'{where}: invalid @{directive.name.value}(fields: ...)')
-        return None
+def get_named_type_name(type_node) -> str:
+    while not isinstance(type_node, ast.NamedTypeNode):
+        type_node = type_node.type
+    return type_node.name.value
 
 
-def _clean(node, canonical):
-    """Strip federation directives and @inaccessible arguments: the client must never see them."""
-    kept = tuple(d for d in node.directives or () if d.name.value in _CLIENT_DIRECTIVES)
-    changes: dict = {"loc": None, "directives": kept}
-    if getattr(node, "arguments", None) is not None:
-        changes["arguments"] = tuple(
-            _clean(a, canonical) for a in node.arguments
-            if not any(canonical(d) == "inaccessible" for d in a.directives or ()))
-    return replace(node, **changes)
+def _inaccessible(node) -> bool:
+    return any(d.name.value == "inaccessible" for d in node.directives or ())
 
 
-def _read(subgraph: str, sdl: str, types: dict, requires: dict, possible: dict, problems: list) -> None:
+def from_supergraph_sdl(sdl: str) -> Supergraph:
+    """Read a supergraph SDL (Apollo's format, join spec v0.2/v0.3) into a Supergraph."""
     try:
         doc = parse(sdl)
     except GraphQLSyntaxError as exc:
-        problems.append(f'subgraph "{subgraph}": invalid SDL: {exc.message}')
-        return
-    canonical, federation2 = _federation_names(doc)
-    possible[subgraph] = {}
-    for node in doc.definitions:
-        if isinstance(node, (ast.SchemaDefinitionNode, ast.SchemaExtensionNode)):
-            for op in node.operation_types or ():
-                expected = op.operation.value.capitalize()
-                if op.type.name.value != expected:
-                    problems.append(f'subgraph "{subgraph}": root type "{op.type.name.value}" must be named '
-                                    f'"{expected}"')
-            continue
-        kind = _KINDS.get(type(node))
-        if kind is None or node.name.value in _FEDERATION_TYPES or node.name.value.startswith(_FEDERATION_PREFIXES):
-            continue  # directive definitions and federation machinery are not part of the client API
-        t = types.setdefault(node.name.value, _Type(node.name.value, kind))
-        if t.kind != kind:
-            problems.append(f'type "{t.name}" is an {t.kind} type elsewhere but an {kind} type in subgraph '
-                            f'"{subgraph}"')
-            continue
-        t.description = t.description or getattr(node, "description", None)
-        t.directives = t.directives or _clean(node, canonical).directives
-        applied = [(canonical(d), d) for d in node.directives or ()]
-        t.hidden |= any(name == "inaccessible" for name, _ in applied)
-        type_shareable = not federation2 or any(name == "shareable" for name, _ in applied)
-        type_external = any(name == "external" for name, _ in applied)
-        for name, directive in applied:
-            if name == "key" and (key := _field_set(directive, f'subgraph "{subgraph}", type "{t.name}"', problems)):
-                resolvable = _argument(directive, "resolvable")  # resolvable: false = a reference-only stub
-                t.keys.setdefault(subgraph, []).append(
-                    (key, not isinstance(resolvable, ast.BooleanValueNode) or resolvable.value))
-        for interface in getattr(node, "interfaces", None) or ():
-            t.interfaces[interface.name.value] = None
-            possible[subgraph].setdefault(interface.name.value, set()).add(t.name)
-        for member in getattr(node, "types", None) or ():
-            t.members[member.name.value] = None
-            possible[subgraph].setdefault(t.name, set()).add(member.name.value)
-        for value in getattr(node, "values", None) or ():
-            if any(canonical(d) == "inaccessible" for d in value.directives or ()):
-                t.hidden_fields.add(value.name.value)
-            t.values.setdefault(value.name.value, _clean(value, canonical))
-        for f in getattr(node, "fields", None) or ():
-            name = f.name.value
-            if t.name == "Query" and name in _FEDERATION_ROOT_FIELDS:
-                continue
-            t.fields.setdefault(name, {})[subgraph] = _clean(f, canonical)
-            applied = [(canonical(d), d) for d in f.directives or ()]
-            names = {n for n, _ in applied}
-            if "inaccessible" in names:
-                t.hidden_fields.add(name)
-            if "external" in names or type_external:
-                t.external.add((name, subgraph))
-            if "shareable" in names or type_shareable:
-                t.shareable.add((name, subgraph))
-            for n, directive in applied:
-                if n == "requires" and (needs := _field_set(directive, f'subgraph "{subgraph}", "{t.name}.{name}"',
-                                                            problems)):
-                    requires[(t.name, name, subgraph)] = needs.selection
-                elif n == "override":
-                    t.overrides[(name, subgraph)] = _argument(directive, "from").value
-
-
-def _same_type(label: str, defs: Mapping[str, ast.Node], problems: list) -> None:
-    printed = {s: print_ast(d.type) for s, d in defs.items()}
-    if len(set(printed.values())) > 1:
-        problems.append(f'"{label}" has conflicting types: ' + ", ".join(f'{t} in "{s}"' for s, t in printed.items()))
-
-
-def _first(values):
-    return next((v for v in values if v), None)
-
-
-def _merge_inputs(label: str, per_subgraph: Mapping[str, Iterable], problems: list, hidden=frozenset()) -> tuple:
-    """Arguments and input fields: only those every subgraph accepts (Apollo's intersection rule)."""
-    by_name: dict[str, dict] = {}
-    for subgraph, nodes in per_subgraph.items():
-        for node in nodes:
-            by_name.setdefault(node.name.value, {})[subgraph] = node
-    merged = []
-    for name, defs in by_name.items():
-        if len(defs) < len(per_subgraph):
-            required = [s for s, d in defs.items()
-                        if isinstance(d.type, ast.NonNullTypeNode) and d.default_value is None]
-            if required:
-                problems.append(f'"{label}.{name}" is required in subgraph "{required[0]}" but missing in others')
-            continue
-        _same_type(f"{label}.{name}", defs, problems)
-        if name not in hidden:
-            nodes = list(defs.values())
-            merged.append(replace(nodes[0], description=_first(n.description for n in nodes),
-                                  directives=_first(n.directives for n in nodes) or ()))
-    return tuple(merged)
-
-
-def _merge_fields(t: _Type, owners: dict, problems: list, enforce_shareable: bool) -> list:
-    merged = []
-    for name, defs in t.fields.items():
-        label = f"{t.name}.{name}"
-        _same_type(label, defs, problems)
-        as_key = {s for s in defs if name in t.key_fields(s)}
-        resolving = [s for s in defs if (name, s) not in t.external or s in as_key]
-        for s in list(resolving):  # @override(from:) moves the field: the old subgraph no longer resolves it
-            if t.overrides.get((name, s)) in resolving and t.overrides[(name, s)] != s:
-                resolving.remove(t.overrides[(name, s)])
-        if t.kind == "object":
-            if not resolving:
-                problems.append(f'"{label}" is @external in every subgraph defining it: no subgraph resolves it')
-                continue
-            sharing = [s for s in resolving if s not in as_key]
-            unshared = [s for s in sharing if (name, s) not in t.shareable]
-            if enforce_shareable and len(sharing) > 1 and unshared:
-                problems.append(f'"{label}" is resolved by subgraphs {", ".join(sharing)} but is not marked '
-                                f'@shareable in {", ".join(unshared)}')
-            owners[(t.name, name)] = tuple(resolving)
-        if name in t.hidden_fields:
-            continue
-        nodes = [defs[s] for s in resolving or defs]
-        arguments = _merge_inputs(label, {s: defs[s].arguments or () for s in resolving or defs}, problems)
-        merged.append(replace(nodes[0], arguments=arguments, description=_first(n.description for n in defs.values()),
-                              directives=_first(n.directives for n in defs.values()) or ()))
-    return merged
-
-
-def compose(subgraph_sdls: Mapping[str, str], *, enforce_shareable: bool = True) -> Supergraph:
-    """Merge the subgraphs' `_service { sdl }` into a Supergraph, or raise CompositionError listing every problem."""
-    types: dict[str, _Type] = {}
-    requires: dict = {}
-    possible: dict = {}
+        raise SupergraphError([f"invalid SDL: {exc.message}"]) from exc
     problems: list[str] = []
-    for subgraph, sdl in subgraph_sdls.items():
-        _read(subgraph, sdl, types, requires, possible, problems)
-    owners: dict = {}
-    definitions = []
-    types.pop("Subscription", None)  # the executor plans queries and mutations only
-    hidden = {t.name for t in types.values() if t.hidden}
+    graph_enum: dict[str, str] = {}
+    urls: dict[str, str] = {}
+    for node in doc.definitions:
+        if isinstance(node, ast.EnumTypeDefinitionNode) and node.name.value == "join__Graph":
+            for value in node.values or ():
+                for d in value.directives or ():
+                    if d.name.value == "join__graph":
+                        args = _args(d)
+                        graph_enum[value.name.value] = args.get("name", value.name.value.lower())
+                        urls[graph_enum[value.name.value]] = args.get("url", "")
+    if not graph_enum:
+        problems.append("no join__Graph enum: this is not a supergraph SDL")
+    types: dict[str, dict[str, TypeIn]] = {}
+    fields: dict[tuple[str, str], dict[str, FieldIn]] = {}
+    implements: dict[str, dict[str, set]] = {g: {} for g in urls}
+    members: dict[str, dict[str, set]] = {g: {} for g in urls}
+    hidden_types = set()
 
-    def named(names):
-        return tuple(ast.NamedTypeNode(name=ast.NameNode(value=n)) for n in names if n not in hidden)
+    def graph_of(args) -> str | None:
+        value = args.get("graph")
+        return graph_enum.get(value) if isinstance(value, str) else None
 
-    for t in sorted(types.values(), key=lambda t: ({"Query": 0, "Mutation": 1}.get(t.name, 2), t.name)):
-        parts: dict = {}
-        if t.kind in ("object", "interface"):
-            parts = {"fields": tuple(_merge_fields(t, owners, problems, enforce_shareable)),
-                     "interfaces": named(t.interfaces)}
-        elif t.kind == "input":
-            per_subgraph: dict = {}
-            for defs in t.fields.values():
-                for subgraph, node in defs.items():
-                    per_subgraph.setdefault(subgraph, []).append(node)
-            parts = {"fields": _merge_inputs(t.name, per_subgraph, problems, t.hidden_fields)}
-        elif t.kind == "union":
-            parts = {"types": named(t.members)}
-        elif t.kind == "enum":
-            parts = {"values": tuple(v for n, v in t.values.items() if n not in t.hidden_fields)}
-        if t.name in hidden or (t.kind not in ("scalar", "enum") and not next(iter(parts.values()))):
-            continue  # @inaccessible, or nothing left to show (e.g. a Mutation made only of hidden fields)
-        definitions.append(_NODES[t.kind](name=ast.NameNode(value=t.name), description=t.description,
-                                          directives=t.directives, **parts))
-    if not any(d.name.value == "Query" for d in definitions):
-        problems.append("no subgraph defines a Query field")
+    for node in doc.definitions:
+        name = getattr(node, "name", None)
+        if name is None or isinstance(node, ast.DirectiveDefinitionNode) or name.value.startswith(_SPEC_PREFIXES):
+            continue
+        type_name = name.value
+        if _inaccessible(node):
+            hidden_types.add(type_name)
+        per_graph: dict[str, dict] = {}
+        for d in node.directives or ():
+            args = _args(d)
+            graph = graph_of(args)
+            if d.name.value == "join__type" and graph:
+                entry = per_graph.setdefault(graph, {"keys": [], "interface_object": False})
+                if isinstance(args.get("key"), str):
+                    try:
+                        entry["keys"].append(Key(args["key"], field_set(args["key"]),
+                                                 args.get("resolvable", True) is not False))
+                    except GraphQLSyntaxError:
+                        problems.append(f'type "{type_name}": invalid key "{args["key"]}"')
+                entry["interface_object"] |= args.get("isInterfaceObject") is True
+            elif d.name.value == "join__implements" and graph:
+                implements[graph].setdefault(args["interface"], set()).add(type_name)
+            elif d.name.value == "join__unionMember" and graph:
+                members[graph].setdefault(type_name, set()).add(args["member"])
+        if isinstance(node, ast.UnionTypeDefinitionNode) and not any(
+                d.name.value == "join__unionMember" for d in node.directives or ()):
+            for graph in per_graph:  # join v0.1/0.2 supergraphs have no unionMember: every graph has every member
+                members[graph][type_name] = {t.name.value for t in node.types or ()}
+        if not per_graph:  # a type with no join__type (join v0.1) belongs to every subgraph
+            per_graph = {g: {"keys": [], "interface_object": False} for g in urls}
+        types[type_name] = {g: TypeIn(tuple(e["keys"]), e["interface_object"]) for g, e in per_graph.items()}
+        if isinstance(node, ast.ObjectTypeDefinitionNode) and not any(
+                d.name.value == "join__implements" for d in node.directives or ()):
+            for interface in node.interfaces or ():  # no join__implements (join v0.1): wherever both exist
+                for graph in per_graph:
+                    implements[graph].setdefault(interface.name.value, set()).add(type_name)
+        for f in getattr(node, "fields", None) or ():
+            if isinstance(node, ast.InputObjectTypeDefinitionNode):
+                continue
+            joins = [d for d in f.directives or () if d.name.value == "join__field"]
+            defined: dict[str, FieldIn] = {}
+            if not joins:
+                defined = {g: FieldIn() for g in per_graph}
+            for d in joins:
+                args = _args(d)
+                graph = graph_of(args)
+                if graph is None:
+                    continue  # `@join__field` alone: no subgraph resolves it (it comes through an interface object)
+                try:
+                    defined[graph] = FieldIn(
+                        external=args.get("external") is True,
+                        requires=field_set(args["requires"]) if isinstance(args.get("requires"), str) else None,
+                        provides=field_set(args["provides"]) if isinstance(args.get("provides"), str) else None,
+                        type=args.get("type") if isinstance(args.get("type"), str) else None,
+                        used_overridden=args.get("usedOverridden") is True,
+                        override=args.get("override") if isinstance(args.get("override"), str) else None)
+                except GraphQLSyntaxError:
+                    problems.append(f'field "{type_name}.{f.name.value}": invalid field set')
+            fields[(type_name, f.name.value)] = defined
     if problems:
-        raise CompositionError(problems)
+        raise SupergraphError(problems)
     try:
-        schema = build_ast_schema(ast.DocumentNode(definitions=tuple(definitions)))
+        full = build_ast_schema(doc, assume_valid_sdl=True)
+        schema = build_ast_schema(_api_document(doc, hidden_types))
+        assert_valid_schema(schema)
     except (TypeError, GraphQLError) as exc:
-        raise CompositionError([str(exc)]) from exc
-    if errors := validate_schema(schema):
-        raise CompositionError([e.message for e in errors])
-    keys = {t.name: {s: tuple(k for k, ok in ks if ok) for s, ks in t.keys.items() if any(ok for _, ok in ks)}
-            for t in types.values() if t.keys}
-    return Supergraph(
-        schema=schema, sdl=print_schema(schema), subgraphs=tuple(subgraph_sdls),
-        field_owners=owners, entity_keys=keys,
-        root_owners={k: v[0] for k, v in owners.items() if k[0] in ("Query", "Mutation")},
-        requires=requires,
-        possible_types={s: {a: frozenset(objs) for a, objs in by.items()} for s, by in possible.items()},
-    )
+        raise SupergraphError([str(exc)]) from exc
+    return Supergraph(sdl=sdl, schema=schema, full=full, urls=urls, types=types, fields=fields,
+                      implements={g: {i: frozenset(o) for i, o in by.items()} for g, by in implements.items()},
+                      members={g: {u: frozenset(m) for u, m in by.items()} for g, by in members.items()},
+                      graph_enum=graph_enum)
+
+
+def possible_runtime_types(supergraph: Supergraph, type_name: str) -> frozenset[str]:
+    """Object types a value of `type_name` may have in the supergraph."""
+    named = supergraph.full.get_type(type_name)
+    if is_abstract_type(named):
+        return frozenset(t.name for t in supergraph.full.get_possible_types(named))
+    return frozenset((type_name,)) if is_object_type(named) else frozenset()
+

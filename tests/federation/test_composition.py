@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from egov.registry import SERVICES
-from gateway.supergraph import compose
+from gateway.composition import compose
 from tests.conftest import REQUIRE_SERVERS
 
 HERE = Path(__file__).parent

@@ -84,7 +84,7 @@ def test_fragment_bombs_are_measured_without_expanding_them():
 
 
 async def test_the_gateway_refuses_over_limit_operations_without_fetching():
-    from gateway.supergraph import compose
+    from gateway.composition import compose
     from tests.unit.gateway.subgraphs import RecordingFetcher, reset, service_sdls
 
     reset()
