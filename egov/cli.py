@@ -6,6 +6,7 @@ import asyncio
 import json
 import sys
 import urllib.parse
+from pathlib import Path
 
 from egov.audit_cli import add_audit_commands
 from shared.auth import Department, ensure_development_keys, mint_token
@@ -53,8 +54,19 @@ def cmd_serve(args) -> None:
     if args.service == "gateway":
         from gateway.app import create_gateway_app
 
+        if args.subgraphs or args.supergraph:
+            settings = settings.model_copy(update={
+                "subgraphs_file": Path(args.subgraphs) if args.subgraphs else None,
+                "supergraph_file": Path(args.supergraph) if args.supergraph else None})
+        if args.subgraphs:
+            try:
+                settings.subgraph_urls()
+            except (OSError, ValueError) as exc:
+                sys.exit(f"egov serve gateway: {exc}")
         _uvicorn(create_gateway_app(settings), args.host, port)
         return
+    if args.subgraphs or args.supergraph:
+        sys.exit("egov serve: --subgraphs and --supergraph are for the gateway")
     from egov.registry import SERVICES
     from shared.service import ServiceRuntime, create_service_app
 
@@ -63,6 +75,36 @@ def cmd_serve(args) -> None:
               "events", file=sys.stderr)
     runtime = ServiceRuntime(SERVICES[args.service], settings.for_service(args.service))
     _uvicorn(create_service_app(runtime), args.host, port)
+
+
+def cmd_graph_check(args) -> None:
+    """Ask the running gateway whether a subgraph's new SDL composes and which recent operations it breaks."""
+    import httpx
+
+    try:
+        sdl = Path(args.schema).read_text(encoding="utf-8")
+    except OSError as exc:
+        sys.exit(f"egov graph check: {exc}")
+    headers = {"authorization": f"Bearer {args.token}"} if args.token else {}
+    try:
+        response = httpx.post(args.gateway.rstrip("/") + "/graph/check", headers=headers, timeout=60,
+                              json={"name": args.name, "sdl": sdl, "url": args.url})
+        report = response.json()
+    except (httpx.HTTPError, ValueError) as exc:
+        sys.exit(f"egov graph check: the gateway at {args.gateway} did not answer: {exc}")
+    if response.status_code != 200:
+        sys.exit(f"egov graph check: {report}")
+    if not report["composes"]:
+        print(f'"{args.name}" does not compose with the running graph:')
+        for problem in report["problems"]:
+            print(f"  - {problem}")
+    for broken in report["brokenOperations"]:
+        print("it would break this operation clients sent recently:\n" + broken["operation"].strip())
+        for problem in broken["problems"]:
+            print(f"  - {problem}")
+    if report["composes"] and not report["brokenOperations"]:
+        print(f'"{args.name}" composes with the running graph and breaks none of the operations sent recently')
+    sys.exit(0 if report["composes"] and not report["brokenOperations"] else 1)
 
 
 def cmd_migrate(args) -> None:
@@ -113,7 +155,22 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("service", choices=list(DEFAULT_PORTS))
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int)
+    serve.add_argument("--subgraphs", metavar="FILE",
+                       help='gateway: a JSON list of {"name": ..., "url": ...} (also SUBGRAPHS_FILE / SUBGRAPHS)')
+    serve.add_argument("--supergraph", metavar="FILE",
+                       help="gateway: a supergraph SDL composed by Apollo's tooling (also SUPERGRAPH_FILE)")
     serve.set_defaults(func=cmd_serve)
+
+    graph = commands.add_parser("graph", help="the federated graph")
+    graph_commands = graph.add_subparsers(dest="graph_command", required=True)
+    check = graph_commands.add_parser("check", help="would this subgraph SDL compose with the running graph, and "
+                                                    "which operations clients sent recently would it break?")
+    check.add_argument("--gateway", default="http://127.0.0.1:8000", help="the running gateway")
+    check.add_argument("--name", required=True, help="the subgraph's name (new or already in the graph)")
+    check.add_argument("--schema", required=True, metavar="FILE", help="the subgraph's new SDL")
+    check.add_argument("--url", help="where the subgraph will answer (for a new one)")
+    check.add_argument("--token", help="a signed token (any department)")
+    check.set_defaults(func=cmd_graph_check)
 
     migrate = commands.add_parser("migrate", help="upgrade services' databases to their latest migration")
     migrate.add_argument("services", nargs="*", metavar="SERVICE",

@@ -19,48 +19,35 @@ from opentelemetry.trace import SpanKind
 from strawberry.http.ides import get_graphql_ide_html
 
 from gateway.execution import execute
+from gateway.graph import GraphSource, RecentOperations
 from gateway.limits import max_aliases_rule, max_cost_rule, max_depth_rule
-from gateway.composition import compose
 from gateway.supergraph import Supergraph
-from shared.auth import AuthError, TokenVerifier
+from shared.auth import PUBLIC, AuthError, TokenVerifier
 from shared.settings import GatewaySettings
 from shared.telemetry import extract_context, inject_context
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("egov.gateway")
-SDL_QUERY = "query SubgraphSdl { _service { sdl } }"
 
 
 class Gateway:
-    """Holds the subgraph URLs, one HTTP client, and, once composed, the supergraph."""
+    """The graph being served (swapped whole when a new one composes), one HTTP client, the caller checks."""
 
-    def __init__(self, settings: GatewaySettings, urls: Mapping[str, str], client: httpx.AsyncClient):
+    def __init__(self, settings: GatewaySettings, urls: Mapping[str, str] | None, client: httpx.AsyncClient):
         self.settings = settings
-        self.urls = dict(urls)
         self.client = client
-        self.supergraph: Supergraph | None = None
+        self.source = GraphSource(settings, client, urls)
+        self.operations = RecentOperations()
         self.verifier = TokenVerifier(settings)
         self.rules = [max_depth_rule(settings.max_depth), max_aliases_rule(settings.max_aliases),
                       max_cost_rule(settings.max_cost)]
 
-    async def compose(self, *, attempts: int = 60, delay: float = 0.5) -> Supergraph:
-        """Fetch every subgraph's SDL and compose them; wait for subgraphs that are still starting."""
-        last_error: Exception | None = None
-        for _attempt in range(attempts):
-            try:
-                sdls = {}
-                for name, url in self.urls.items():
-                    response = await self.client.post(url, json={"query": SDL_QUERY})
-                    response.raise_for_status()
-                    sdls[name] = response.json()["data"]["_service"]["sdl"]
-                self.supergraph = compose(sdls)
-                return self.supergraph
-            except (httpx.HTTPError, KeyError, TypeError) as exc:
-                last_error = exc
-                await asyncio.sleep(delay)
-        raise RuntimeError(f"could not compose the supergraph: {last_error}")
+    @property
+    def supergraph(self) -> Supergraph | None:
+        return self.source.graph.supergraph if self.source.graph else None
 
     async def run(self, body: dict, authorization: str | None) -> dict:
+        graph = self.source.graph  # this request keeps this graph, whatever replaces it meanwhile
         headers = inject_context()
         if authorization:
             headers["authorization"] = authorization
@@ -68,11 +55,16 @@ class Gateway:
         async def fetch(subgraph: str, query: str, variables: dict) -> dict:
             with tracer.start_as_current_span(f"fetch {subgraph}", kind=SpanKind.CLIENT):
                 response = await self.client.post(
-                    self.urls[subgraph], json={"query": query, "variables": variables}, headers={**headers, **inject_context()})
+                    graph.urls[subgraph], json={"query": query, "variables": variables},
+                    headers={**headers, **inject_context()})
                 return response.json()
 
-        return await execute(self.supergraph, body.get("query") or "", body.get("variables") or {},
-                             body.get("operationName"), fetch, validation_rules=self.rules)
+        query = body.get("query") or ""
+        result = await execute(graph.supergraph, query, body.get("variables") or {}, body.get("operationName"),
+                               fetch, validation_rules=self.rules)
+        if "data" in result:
+            self.operations.record(query)
+        return result
 
 
 def _error(message: str, code: str, status: int) -> JSONResponse:
@@ -84,17 +76,19 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
     """`urls` and `client` default to the subgraph URLs of the settings over HTTP; embedded mode passes a client
     whose transports reach the services in-process. `on_startup`/`on_shutdown` run around composition (embedded
     mode starts the services there)."""
-    gateway = Gateway(settings, urls or settings.subgraph_urls(),
-                      client or httpx.AsyncClient(timeout=settings.subgraph_timeout))
+    gateway = Gateway(settings, urls, client or httpx.AsyncClient(timeout=settings.subgraph_timeout))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         if on_startup:
             await on_startup()
-        await gateway.compose()
+        await gateway.source.first()
+        poller = asyncio.create_task(gateway.source.poll())
         try:
             yield
         finally:
+            poller.cancel()
+            await asyncio.gather(poller, return_exceptions=True)
             await gateway.client.aclose()
             if on_shutdown:
                 await on_shutdown()
@@ -136,10 +130,34 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
     @app.get("/readyz")
     async def readyz():
         ready = gateway.supergraph is not None
-        return JSONResponse({"ready": ready, "service": "gateway"}, status_code=200 if ready else 503)
+        return JSONResponse({"ready": ready, "service": "gateway", "supergraph": gateway.source.status()},
+                            status_code=200 if ready else 503)
+
+    @app.post("/graph/check")
+    async def graph_check(request: Request):
+        """A department's new subgraph SDL against the running graph: composes? breaks recent operations?"""
+        try:
+            caller = gateway.verifier.from_authorization(request.headers.get("authorization"))
+        except AuthError as exc:
+            return _error(str(exc), "UNAUTHENTICATED", 401)
+        if caller is PUBLIC:
+            return _error("a schema check needs a signed-in caller", "UNAUTHENTICATED", 401)
+        try:
+            body = await request.json()
+            if not isinstance(body.get("name"), str) or not isinstance(body.get("sdl"), str):
+                raise ValueError('the body must be {"name": ..., "sdl": ..., "url": optional}')
+        except (ValueError, AttributeError) as exc:
+            return _error(f"bad request: {exc}", "BAD_REQUEST", 400)
+        return JSONResponse(gateway.source.check(body["name"], body["sdl"], body.get("url"), gateway.operations))
 
     @app.get("/schema.graphql", response_class=HTMLResponse)
     async def supergraph_sdl():
+        if gateway.supergraph is None:
+            return _error("the gateway is still composing the supergraph", "NOT_READY", 503)
+        return HTMLResponse(gateway.supergraph.api_sdl, media_type="text/plain")
+
+    @app.get("/supergraph.graphql", response_class=HTMLResponse)
+    async def supergraph_document():
         if gateway.supergraph is None:
             return _error("the gateway is still composing the supergraph", "NOT_READY", 503)
         return HTMLResponse(gateway.supergraph.sdl, media_type="text/plain")

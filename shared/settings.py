@@ -6,6 +6,7 @@ RabbitMQ, one process per service.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Literal
 
@@ -66,12 +67,21 @@ class Settings(BaseSettings):
 
 
 class GatewaySettings(Settings):
-    """The gateway's own settings: where the four subgraphs are, and the limits it enforces."""
+    """The gateway's own settings: where the subgraphs are, and the limits it enforces.
+
+    The graph comes from, in this order: SUPERGRAPH_FILE (a supergraph SDL composed by Apollo's tooling or ours),
+    SUBGRAPHS_FILE or SUBGRAPHS (a JSON list of {"name": ..., "url": ...}), else the four bureaus at the URLs
+    below. Every SUBGRAPH_POLL_INTERVAL seconds (0: never) the gateway looks again and switches to the new graph
+    only if it composes."""
 
     approval_url: str = "http://127.0.0.1:8001/graphql"
     finance_url: str = "http://127.0.0.1:8002/graphql"
     audit_url: str = "http://127.0.0.1:8003/graphql"
     secrecy_url: str = "http://127.0.0.1:8004/graphql"
+    subgraphs: str | None = None
+    subgraphs_file: Path | None = None
+    supergraph_file: Path | None = None
+    subgraph_poll_interval: float = Field(default=10.0, ge=0)
     max_body_bytes: int = Field(default=256 * 1024, gt=0)
     max_depth: int = Field(default=12, gt=0)
     max_aliases: int = Field(default=30, gt=0)
@@ -83,5 +93,32 @@ class GatewaySettings(Settings):
         return [("JWT_PUBLIC_KEY_FILE or JWT_PUBLIC_KEY", self.jwt_public_key_file or self.jwt_public_key)]
 
     def subgraph_urls(self) -> dict[str, str]:
+        """name -> URL, from SUBGRAPHS_FILE or SUBGRAPHS if set (read anew at each call), else the four bureaus."""
+        if self.subgraphs_file is not None:
+            return parse_subgraph_list(self.subgraphs_file.read_text(encoding="utf-8"), str(self.subgraphs_file))
+        if self.subgraphs:
+            return parse_subgraph_list(self.subgraphs, "SUBGRAPHS")
         return {"approval": self.approval_url, "finance": self.finance_url, "audit": self.audit_url,
                 "secrecy": self.secrecy_url}
+
+
+def parse_subgraph_list(text: str, where: str) -> dict[str, str]:
+    """A JSON list of {"name": ..., "url": ...} objects (other keys ignored) as name -> URL; ValueError if not."""
+    try:
+        items = json.loads(text)
+    except ValueError as exc:
+        raise ValueError(f"{where}: not JSON: {exc}") from exc
+    if not isinstance(items, list):
+        raise ValueError(f'{where}: expected a JSON list of {{"name": ..., "url": ...}} objects')
+    urls: dict[str, str] = {}
+    for index, item in enumerate(items):
+        name, url = (item.get("name"), item.get("url")) if isinstance(item, dict) else (None, None)
+        if not isinstance(name, str) or not name or not isinstance(url, str) or \
+                not url.startswith(("http://", "https://")):
+            raise ValueError(f'{where}[{index}]: needs a "name" and an http(s) "url"')
+        if name in urls:
+            raise ValueError(f'{where}[{index}]: subgraph "{name}" is listed twice')
+        urls[name] = url
+    if not urls:
+        raise ValueError(f"{where}: the list names no subgraph")
+    return urls
