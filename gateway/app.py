@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
+from graphql import GraphQLError, get_operation_ast, parse
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 from strawberry.http.ides import get_graphql_ide_html
@@ -67,8 +68,44 @@ class Gateway:
         return result
 
 
-def _error(message: str, code: str, status: int) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status)
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+
+def _error(message: str, code: str, status: int, media: str = "application/json") -> JSONResponse:
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status,
+                        media_type=media)
+
+
+def _media(accept: str) -> str | None:
+    """The response type for this Accept header: the GraphQL-over-HTTP type if asked for, else JSON, or None."""
+    if not accept.strip():
+        return "application/json"
+    types = [part.split(";")[0].strip().lower() for part in accept.split(",")]
+    if GRAPHQL_RESPONSE in types:
+        return GRAPHQL_RESPONSE
+    if any(t in ("application/json", "application/*", "*/*") for t in types):
+        return "application/json"
+    return None
+
+
+def _request_problem(body) -> str | None:
+    """Why the request's parameters are malformed (GraphQL over HTTP), or None."""
+    if not isinstance(body, dict):
+        return "the body must be a JSON object"
+    if not isinstance(body.get("query"), str) or not body["query"]:
+        return "'query' must be a non-empty string"
+    for name, kind in (("operationName", str), ("variables", dict), ("extensions", dict)):
+        if body.get(name) is not None and not isinstance(body[name], kind):
+            return f"'{name}' must be {'a string' if kind is str else 'an object'} or null"
+    return None
+
+
+def _is_mutation(body: dict) -> bool:
+    try:
+        operation = get_operation_ast(parse(body["query"]), body.get("operationName"))
+    except GraphQLError:
+        return False  # the executor reports the syntax error
+    return operation is not None and operation.operation.value != "query"
 
 
 def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | None = None,
@@ -96,32 +133,65 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
     app = FastAPI(title="egov gateway", lifespan=lifespan)
     app.state.gateway = gateway
 
-    @app.get("/graphql", response_class=HTMLResponse)
-    async def graphiql() -> HTMLResponse:
-        return HTMLResponse(get_graphql_ide_html("graphiql"))
-
-    @app.post("/graphql")
-    async def graphql(request: Request):
-        body_bytes = await request.body()
-        if len(body_bytes) > settings.max_body_bytes:
-            return _error(f"the request body is over {settings.max_body_bytes} bytes", "BODY_TOO_LARGE", 413)
-        try:
-            body = json.loads(body_bytes)
-            if not isinstance(body, dict) or not isinstance(body.get("query"), str):
-                raise ValueError("the body must be a JSON object with a 'query' string")
-        except ValueError as exc:
-            return _error(f"bad request: {exc}", "BAD_REQUEST", 400)
+    async def answer(request: Request, body: dict, media: str):
         authorization = request.headers.get("authorization")
         try:
             gateway.verifier.from_authorization(authorization)
         except AuthError as exc:
-            return _error(str(exc), "UNAUTHENTICATED", 401)
+            return _error(str(exc), "UNAUTHENTICATED", 401, media)
         if gateway.supergraph is None:
-            return _error("the gateway is still composing the supergraph", "NOT_READY", 503)
+            return _error("the gateway is still composing the supergraph", "NOT_READY", 503, media)
         with tracer.start_as_current_span("gateway /graphql", context=extract_context(dict(request.headers)),
                                           kind=SpanKind.SERVER):
             result = await gateway.run(body, authorization)
-        return JSONResponse(result)
+        # application/graphql-response+json: a request that never reached execution is a 400 (GraphQL over HTTP)
+        status = 400 if media == GRAPHQL_RESPONSE and "data" not in result else 200
+        return JSONResponse(result, status_code=status, media_type=media)
+
+    @app.get("/graphql")
+    async def graphql_get(request: Request):
+        params = request.query_params
+        accept = request.headers.get("accept", "")
+        if "query" not in params and "text/html" in accept:
+            return HTMLResponse(get_graphql_ide_html("graphiql"))
+        media = _media(accept)
+        if media is None:
+            return _error("send Accept: application/graphql-response+json or application/json", "NOT_ACCEPTABLE",
+                          406)
+        body: dict = {"query": params.get("query"), "operationName": params.get("operationName")}
+        try:
+            for name in ("variables", "extensions"):
+                if params.get(name):
+                    body[name] = json.loads(params[name])
+        except ValueError:
+            return _error("variables and extensions must be JSON", "BAD_REQUEST", 400, media)
+        if problem := _request_problem(body):
+            return _error(problem, "BAD_REQUEST", 400, media)
+        if _is_mutation(body):
+            response = _error("mutations must be sent with POST", "METHOD_NOT_ALLOWED", 405, media)
+            response.headers["allow"] = "POST"
+            return response
+        return await answer(request, body, media)
+
+    @app.post("/graphql")
+    async def graphql(request: Request):
+        media = _media(request.headers.get("accept", ""))
+        if media is None:
+            return _error("send Accept: application/graphql-response+json or application/json", "NOT_ACCEPTABLE",
+                          406)
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type != "application/json":
+            return _error("the body must be application/json", "UNSUPPORTED_MEDIA_TYPE", 415, media)
+        body_bytes = await request.body()
+        if len(body_bytes) > settings.max_body_bytes:
+            return _error(f"the request body is over {settings.max_body_bytes} bytes", "BODY_TOO_LARGE", 413, media)
+        try:
+            body = json.loads(body_bytes)
+        except ValueError as exc:
+            return _error(f"bad request: the body is not JSON: {exc}", "BAD_REQUEST", 400, media)
+        if problem := _request_problem(body):
+            return _error(f"bad request: {problem}", "BAD_REQUEST", 400, media)
+        return await answer(request, body, media)
 
     @app.get("/healthz")
     async def healthz():

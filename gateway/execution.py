@@ -171,6 +171,14 @@ class _Run:
         return any(path[:len(failed)] == failed for failed in self.failed)
 
 
+def _coded(error: GraphQLError, code: str) -> dict:
+    """The error as the client sees it, with `extensions.code` as Apollo names it unless a rule set its own."""
+    formatted = error.formatted
+    extensions = dict(formatted.get("extensions") or {})
+    extensions.setdefault("code", code)
+    return {**formatted, "extensions": extensions}
+
+
 def _representable(value: Any, typename_key: str) -> Any:
     """A nested key or requirement as the subgraph expects it: `__typename` under its name, no planner keys."""
     if isinstance(value, list):
@@ -204,22 +212,22 @@ async def execute(supergraph: Supergraph, document_or_source: DocumentNode | str
     try:
         document = parse(document_or_source) if isinstance(document_or_source, str) else document_or_source
     except GraphQLError as error:
-        return {"errors": [error.formatted]}
+        return {"errors": [_coded(error, "GRAPHQL_PARSE_FAILED")]}
     token = request_variables.set(variables)
     try:
         errors = validate(supergraph.schema, document, [*specified_rules, *validation_rules])
     finally:
         request_variables.reset(token)
     if errors:
-        return {"errors": [error.formatted for error in errors]}
+        return {"errors": [_coded(error, "GRAPHQL_VALIDATION_FAILED") for error in errors]}
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         message = f'Unknown operation named "{operation_name}".' if operation_name else \
             "Must provide operation name if query contains multiple operations."
-        return {"errors": [{"message": message}]}
+        return {"errors": [{"message": message, "extensions": {"code": "OPERATION_RESOLUTION_FAILURE"}}]}
     coerced = get_variable_values(supergraph.schema, operation.variable_definitions or (), variables)
     if isinstance(coerced, list):
-        return {"errors": [error.formatted for error in coerced]}
+        return {"errors": [_coded(error, "BAD_USER_INPUT") for error in coerced]}
     try:
         query_plan = plan(supergraph, document, operation_name, coerced.coerced)
     except PlanningError as error:

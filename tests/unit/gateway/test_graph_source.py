@@ -9,19 +9,13 @@ import json
 import httpx
 import pytest
 import strawberry
-from strawberry.asgi import GraphQL
 
 from gateway.app import create_gateway_app
 from gateway.composition import compose_sdl
 from shared.auth import mint_token
-from shared.settings import GatewaySettings, parse_subgraph_list
+from shared.settings import parse_subgraph_list
 from tests.unit.gateway import subgraphs
-from tests.unit.gateway.subgraphs import SCHEMAS
-
-
-class _Subgraph(GraphQL):
-    async def get_context(self, request, response):
-        return {"loaders": {}}
+from tests.unit.gateway.conftest import InProcessSubgraph
 
 
 def _ratings_schema(field_type, *, extra_name: bool = False):
@@ -47,19 +41,10 @@ class _Swappable:
     """An ASGI app whose schema the test replaces, as a department redeploys its service."""
 
     def __init__(self, schema):
-        self.app = _Subgraph(schema)
+        self.app = InProcessSubgraph(schema)
 
     async def __call__(self, scope, receive, send):
         await self.app(scope, receive, send)
-
-
-@pytest.fixture
-def settings(keys, tmp_path):
-    listing = tmp_path / "subgraphs.json"
-    listing.write_text(json.dumps([{"name": n, "url": f"http://{n}.test/graphql", "team": "ignored"}
-                                   for n in SCHEMAS]))
-    return GatewaySettings(jwt_private_key_file=keys[0], jwt_public_key_file=keys[1], subgraphs_file=listing,
-                           subgraph_poll_interval=0)
 
 
 @pytest.fixture
@@ -68,11 +53,8 @@ def ratings():
 
 
 @pytest.fixture
-def client(ratings):
-    mounts = {f"http://{n}.test": httpx.ASGITransport(app=_Subgraph(s)) for n, s in SCHEMAS.items()}
-    mounts["http://ratings.test"] = httpx.ASGITransport(app=ratings)
-    subgraphs.reset()
-    return httpx.AsyncClient(mounts=mounts)
+def client(ratings, mounts):
+    return httpx.AsyncClient(mounts={**mounts, "http://ratings.test": httpx.ASGITransport(app=ratings)})
 
 
 async def _query(app, query: str, token: str | None = None) -> dict:
@@ -105,7 +87,7 @@ async def test_a_fifth_subgraph_joins_and_a_bad_change_is_refused_while_the_old_
         assert await _query(app, '{ product(id: "1") { name rating } }') == {
             "data": {"product": {"name": "Lamp", "rating": 4}}}
 
-        ratings.app = _Subgraph(_ratings_schema(int, extra_name=True))  # Product.name clashes with products'
+        ratings.app = InProcessSubgraph(_ratings_schema(int, extra_name=True))  # Product.name clashes with products'
         assert await gateway.source.refresh() is False
         assert await _query(app, '{ product(id: "1") { name rating } }') == {
             "data": {"product": {"name": "Lamp", "rating": 4}}}  # the last good graph keeps serving
@@ -115,7 +97,7 @@ async def test_a_fifth_subgraph_joins_and_a_bad_change_is_refused_while_the_old_
         assert '"Product.name"' in ready["supergraph"]["lastError"] and "@shareable" in ready["supergraph"][
             "lastError"]
 
-        ratings.app = _Subgraph(_ratings_schema(int))
+        ratings.app = InProcessSubgraph(_ratings_schema(int))
         assert await gateway.source.refresh() is False  # the same SDL as served: nothing to switch
         assert gateway.source.last_error is None
 
