@@ -107,6 +107,7 @@ class _Type:
     kind: str
     description: ast.StringValueNode | None = None
     hidden: bool = False                                # @inaccessible in some subgraph
+    client_directives: tuple = ()                       # @specifiedBy, @deprecated... as the first subgraph has them
     graphs: dict = field(default_factory=dict)          # subgraph -> [(key text, resolvable)] (ordered)
     interface_object: set = field(default_factory=set)  # subgraphs modelling this interface as an object
     extension: set = field(default_factory=set)         # subgraphs declaring it with `extend` or @extends
@@ -211,6 +212,8 @@ def _read(subgraph: str, sdl: str, types: dict, problems: list) -> None:
         if interface_object:
             t.interface_object.add(subgraph)
         t.description = t.description or getattr(node, "description", None)
+        t.client_directives = t.client_directives or tuple(
+            d for d in node.directives or () if d.name.value in _CLIENT_DIRECTIVES)
         t.hidden |= "inaccessible" in names
         graph_keys = t.graphs.setdefault(subgraph, [])
         extension = "extends" in names or "Extension" in type(node).__name__
@@ -466,7 +469,8 @@ class _Merger:
         return out
 
     def definition(self, t: _Type):
-        directives = ([_directive("inaccessible")] if t.hidden else []) + self.join_types(t)
+        directives = ([_directive("inaccessible")] if t.hidden else []) + self.join_types(t) + \
+            list(t.client_directives)
         parts: dict = {}
         if t.kind in ("object", "interface"):
             for interface, subgraphs in t.interfaces.items():

@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 from egov.registry import SERVICES
+from graphql import print_ast
+
 from gateway.composition import compose
+from gateway.supergraph import from_supergraph_sdl
 from tests.conftest import REQUIRE_SERVERS
 
 HERE = Path(__file__).parent
@@ -39,7 +42,8 @@ async def test_the_gateway_composes_the_subgraphs_into_one_project_entity():
     assert {"id", "name", "status", "budgetReview", "auditRegister", "classification"} <= project_fields
 
 
-def test_apollo_composition_accepts_the_committed_subgraphs():
+def apollo_compose(files: dict[str, Path]) -> str:
+    """Apollo's own composition (npm @apollo/composition) of the subgraph SDL files: its supergraph SDL."""
     if shutil.which("node") is None or shutil.which("npm") is None:
         if REQUIRE_SERVERS:
             pytest.fail("Node.js and npm are needed for the Apollo composition check")
@@ -47,8 +51,33 @@ def test_apollo_composition_accepts_the_committed_subgraphs():
     if not (HERE / "node_modules" / "@apollo" / "composition").exists():
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HERE, check=True,
                        timeout=600)
-    arguments = [f"{name}={ROOT / 'services' / name / 'schema.graphql'}" for name in SERVICES]
-    result = subprocess.run(["node", "compose.js", *arguments], cwd=HERE, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(["node", "compose.js", *(f"{n}={f}" for n, f in files.items())], cwd=HERE,
+                            capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "join__type(graph: FINANCE, key: \"id\")" in result.stdout
+    return result.stdout
+
+
+def test_apollo_composition_accepts_the_committed_subgraphs():
+    supergraph = apollo_compose({name: ROOT / "services" / name / "schema.graphql" for name in SERVICES})
+    assert "join__type(graph: FINANCE, key: \"id\")" in supergraph
+
+
+def test_our_composition_agrees_with_apollos_on_the_four_bureaus():
+    """The same client schema (every definition character for character; the order of definitions may differ) and
+    the same routing data (who resolves what, keys, requires, provides, types per subgraph), whichever composed
+    the supergraph."""
+    files = {name: ROOT / "services" / name / "schema.graphql" for name in SERVICES}
+    apollo = from_supergraph_sdl(apollo_compose(files))
+    ours = compose({name: path.read_text() for name, path in files.items()},
+                   {name: f"http://{name}/graphql" for name in SERVICES})
+    assert sorted(ours.api_sdl.split("\n\n")) == sorted(apollo.api_sdl.split("\n\n"))
+    assert ours.urls == apollo.urls
+    for part in ("types", "implements", "members"):
+        assert getattr(ours, part) == getattr(apollo, part), part
+    normalised = {k: {s: (f.external, f.type, f.used_overridden, f.override,
+                          *(print_ast(x) if x else None for x in (f.requires, f.provides))) for s, f in v.items()}
+                  for k, v in ours.fields.items()}
+    expected = {k: {s: (f.external, f.type, f.used_overridden, f.override,
+                        *(print_ast(x) if x else None for x in (f.requires, f.provides))) for s, f in v.items()}
+                for k, v in apollo.fields.items()}
+    assert normalised == expected
