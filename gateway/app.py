@@ -76,6 +76,14 @@ def _error(message: str, code: str, status: int, media: str = "application/json"
                         media_type=media)
 
 
+def _not_ready(media: str = "application/json") -> JSONResponse:
+    return _error("the gateway is still composing the supergraph", "NOT_READY", 503, media)
+
+
+def _not_acceptable() -> JSONResponse:
+    return _error("send Accept: application/graphql-response+json or application/json", "NOT_ACCEPTABLE", 406)
+
+
 def _media(accept: str) -> str | None:
     """The response type for this Accept header: the GraphQL-over-HTTP type if asked for, else JSON, or None."""
     if not accept.strip():
@@ -140,7 +148,7 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
         except AuthError as exc:
             return _error(str(exc), "UNAUTHENTICATED", 401, media)
         if gateway.supergraph is None:
-            return _error("the gateway is still composing the supergraph", "NOT_READY", 503, media)
+            return _not_ready(media)
         with tracer.start_as_current_span("gateway /graphql", context=extract_context(dict(request.headers)),
                                           kind=SpanKind.SERVER):
             result = await gateway.run(body, authorization)
@@ -156,8 +164,7 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
             return HTMLResponse(get_graphql_ide_html("graphiql"))
         media = _media(accept)
         if media is None:
-            return _error("send Accept: application/graphql-response+json or application/json", "NOT_ACCEPTABLE",
-                          406)
+            return _not_acceptable()
         body: dict = {"query": params.get("query"), "operationName": params.get("operationName")}
         try:
             for name in ("variables", "extensions"):
@@ -177,8 +184,7 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
     async def graphql(request: Request):
         media = _media(request.headers.get("accept", ""))
         if media is None:
-            return _error("send Accept: application/graphql-response+json or application/json", "NOT_ACCEPTABLE",
-                          406)
+            return _not_acceptable()
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type != "application/json":
             return _error("the body must be application/json", "UNSUPPORTED_MEDIA_TYPE", 415, media)
@@ -220,16 +226,12 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
             return _error(f"bad request: {exc}", "BAD_REQUEST", 400)
         return JSONResponse(gateway.source.check(body["name"], body["sdl"], body.get("url"), gateway.operations))
 
-    @app.get("/schema.graphql", response_class=HTMLResponse)
-    async def supergraph_sdl():
+    @app.get("/schema.graphql", response_class=HTMLResponse)  # what clients see
+    @app.get("/supergraph.graphql", response_class=HTMLResponse)  # with the routing data, for other routers
+    async def sdl(request: Request):
         if gateway.supergraph is None:
-            return _error("the gateway is still composing the supergraph", "NOT_READY", 503)
-        return HTMLResponse(gateway.supergraph.api_sdl, media_type="text/plain")
-
-    @app.get("/supergraph.graphql", response_class=HTMLResponse)
-    async def supergraph_document():
-        if gateway.supergraph is None:
-            return _error("the gateway is still composing the supergraph", "NOT_READY", 503)
-        return HTMLResponse(gateway.supergraph.sdl, media_type="text/plain")
+            return _not_ready()
+        text = gateway.supergraph.sdl if request.url.path == "/supergraph.graphql" else gateway.supergraph.api_sdl
+        return HTMLResponse(text, media_type="text/plain")
 
     return app

@@ -21,12 +21,12 @@ from dataclasses import dataclass, field, replace
 from graphql import GraphQLSyntaxError, parse, print_ast
 from graphql.language import ast
 
-from gateway.supergraph import Supergraph, SupergraphError, field_set, from_supergraph_sdl
+from gateway.supergraph import (CLIENT_DIRECTIVES, Supergraph, SupergraphError, field_set, from_supergraph_sdl,
+                                inaccessible, named_type_name)
 
 _FEDERATION_TYPES = {"_Service", "_Entity", "_Any", "_FieldSet", "FieldSet"}
 _FEDERATION_PREFIXES = ("link__", "federation__", "join__")
 _FEDERATION_ROOT_FIELDS = {"_service", "_entities"}
-_CLIENT_DIRECTIVES = {"deprecated", "specifiedBy", "oneOf"}
 _KINDS = {
     ast.ObjectTypeDefinitionNode: "object", ast.ObjectTypeExtensionNode: "object",
     ast.InterfaceTypeDefinitionNode: "interface", ast.InterfaceTypeExtensionNode: "interface",
@@ -169,7 +169,7 @@ def _fields_text(directive: ast.DirectiveNode, where: str, problems: list) -> st
 
 def _clean(node, canonical):
     """Keep only the directives a client may see, and mark @inaccessible arguments."""
-    kept = [d for d in node.directives or () if d.name.value in _CLIENT_DIRECTIVES]
+    kept = [d for d in node.directives or () if d.name.value in CLIENT_DIRECTIVES]
     if any(canonical(d) == "inaccessible" for d in node.directives or ()):
         kept.append(_directive("inaccessible"))
     changes: dict = {"loc": None, "directives": tuple(kept)}
@@ -213,7 +213,7 @@ def _read(subgraph: str, sdl: str, types: dict, problems: list) -> None:
             t.interface_object.add(subgraph)
         t.description = t.description or getattr(node, "description", None)
         t.client_directives = t.client_directives or tuple(
-            d for d in node.directives or () if d.name.value in _CLIENT_DIRECTIVES)
+            d for d in node.directives or () if d.name.value in CLIENT_DIRECTIVES)
         t.hidden |= "inaccessible" in names
         graph_keys = t.graphs.setdefault(subgraph, [])
         extension = "extends" in names or "Extension" in type(node).__name__
@@ -266,6 +266,12 @@ def _directive(name: str, **arguments) -> ast.DirectiveNode:
         ast.ArgumentNode(name=ast.NameNode(value=k), value=value(v)) for k, v in arguments.items() if v is not None))
 
 
+def _marked(directives, hidden: bool) -> tuple:
+    """The client directives of a merged element, with @inaccessible once if any subgraph hides it."""
+    kept = tuple(d for d in directives or () if d.name.value != "inaccessible")
+    return kept + ((_directive("inaccessible"),) if hidden else ())
+
+
 def _graph(value: str) -> ast.EnumValueNode:
     return ast.EnumValueNode(value=value)
 
@@ -299,7 +305,7 @@ class _Merger:
             for defs in t.fields.values():
                 for entry in defs.values():
                     nodes = [entry.node] if t.kind == "input" else list(getattr(entry.node, "arguments", ()) or ())
-                    used.update(_named(n.type) for n in nodes)
+                    used.update(named_type_name(n.type) for n in nodes)
         return used
 
     # -- output types: the most general; inputs: the most restrictive ------------------------------------------
@@ -357,7 +363,7 @@ class _Merger:
             if not isinstance(s, ast.FieldNode) or t is None or s.name.value not in t.fields:
                 continue
             if s.selection_set:
-                inner = _named(next(iter(t.fields[s.name.value].values())).node.type)
+                inner = named_type_name(next(iter(t.fields[s.name.value].values())).node.type)
                 if inner == target:
                     found.update(x.name.value for x in s.selection_set.selections if isinstance(x, ast.FieldNode))
                 self._walk_key(inner, s.selection_set, target, found)
@@ -392,11 +398,8 @@ class _Merger:
             type_node = self.general(label, {s: e.node.type for s, e in defs.items()}, output)
             if type_node is None:
                 continue
-            hidden = any(e.hidden for e in defs.values())
-            directives = [*(d for d in first.node.directives if d.name.value != "inaccessible")]
-            if hidden:
-                directives.append(_directive("inaccessible"))
-            directives += self.join_fields(t, name, defs, type_node, overridden)
+            directives = [*_marked(first.node.directives, any(e.hidden for e in defs.values())),
+                          *self.join_fields(t, name, defs, type_node, overridden)]
             changes: dict = {"type": type_node, "directives": tuple(directives),
                              "description": next((e.node.description for e in defs.values() if e.node.description),
                                                  None)}
@@ -447,9 +450,7 @@ class _Merger:
             if type_node is None:
                 continue
             nodes = list(defs.values())
-            hidden = any(any(d.name.value == "inaccessible" for d in n.directives or ()) for n in nodes)
-            directives = tuple(d for d in nodes[0].directives or () if d.name.value != "inaccessible") + \
-                ((_directive("inaccessible"),) if hidden else ())
+            directives = _marked(nodes[0].directives, any(inaccessible(n) for n in nodes))
             merged.append(replace(nodes[0], type=type_node, directives=directives,
                                   description=next((n.description for n in nodes if n.description), None)))
         return tuple(merged)
@@ -491,29 +492,22 @@ class _Merger:
 
     def enum_values(self, t: _Type) -> list:
         as_input = t.name in self.input_types
-        as_output = any(_named(e.node.type) == t.name for o in self.types.values() if o.kind != "input"
+        as_output = any(named_type_name(e.node.type) == t.name for o in self.types.values() if o.kind != "input"
                         for defs in o.fields.values() for e in defs.values())
         out = []
         for name, defs in t.values.items():
             if as_input and not as_output and len(defs) < len(t.graphs):
                 continue  # input-only enums keep the values every subgraph accepts
-            hidden = any(any(d.name.value == "inaccessible" for d in n.directives or ()) for n in defs.values())
+            hidden = any(inaccessible(n) for n in defs.values())
             if as_input and as_output and len(defs) < len(t.graphs) and not hidden:
                 self.problems.append(f'enum "{t.name}" is used as input and output but value "{name}" is not '
                                      f'defined in every subgraph')
                 continue
             node = next(iter(defs.values()))
-            directives = tuple(d for d in node.directives if d.name.value != "inaccessible") + \
-                ((_directive("inaccessible"),) if hidden else ()) + \
+            directives = _marked(node.directives, hidden) + \
                 tuple(_directive("join__enumValue", graph=_graph(self.graphs[s])) for s in defs)
             out.append(replace(node, directives=directives))
         return out
-
-
-def _named(type_node) -> str:
-    while not isinstance(type_node, ast.NamedTypeNode):
-        type_node = type_node.type
-    return type_node.name.value
 
 
 def _add_interface_object_fields(types: dict[str, _Type]) -> None:

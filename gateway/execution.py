@@ -184,7 +184,7 @@ def _representable(value: Any, typename_key: str) -> Any:
     if isinstance(value, list):
         return [_representable(v, typename_key) for v in value]
     if isinstance(value, dict):
-        prefix = typename_key[:typename_key.index("typename")]
+        prefix = typename_key.removesuffix("typename")
         out = {k: _representable(v, typename_key) for k, v in value.items() if not k.startswith(prefix)}
         if typename_key in value:
             out["__typename"] = value[typename_key]

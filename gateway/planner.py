@@ -24,7 +24,7 @@ from graphql import (DocumentNode, GraphQLList, GraphQLNonNull, Visitor, get_nam
                      is_abstract_type, is_composite_type, parse_type, print_ast, visit)
 from graphql.language import ast
 
-from gateway.supergraph import Supergraph, possible_runtime_types
+from gateway.supergraph import Supergraph
 
 RESERVED_PREFIX = "_gw_"
 
@@ -185,7 +185,7 @@ class _Planner:
         self.groups: list[_Group] = []
         self.need_keys: dict[str, str] = {}     # need signature -> reserved response key
         self.collectors: list[set] = []        # groups touched while planning a need (they must run first)
-        self.in_progress: set = set()          # (type, field) being planned as a need: cycles are refused
+        self.in_progress: set = set()          # (type, field, subgraph) hops being planned: cycles are refused
 
     # -- the client's selections, as the executor would see them --------------------------------------------
     def included(self, node) -> bool:
@@ -208,10 +208,9 @@ class _Planner:
         possible = {t.name for t in self.full.get_possible_types(abstract)}
         if runtime in possible:
             return True
-        runtime_type = self.full.get_type(runtime)  # an interface seen as an object: a fragment on one it implements
-        return is_abstract_type(runtime_type) and runtime in {i.name for i in getattr(abstract, "interfaces", ())} \
-            or (is_abstract_type(runtime_type) and possible >= {t.name for t in
-                                                               self.full.get_possible_types(runtime_type)})
+        runtime_type = self.full.get_type(runtime)  # an @interfaceObject: covered if all its implementations are
+        return is_abstract_type(runtime_type) and possible >= {t.name for t in
+                                                               self.full.get_possible_types(runtime_type)}
 
     def collect(self, selection_sets: Iterable[ast.SelectionSetNode], runtime: str) -> dict[str, list[ast.FieldNode]]:
         """Fields by response key for an object of type `runtime`, fragments inlined."""
@@ -413,10 +412,10 @@ class _Planner:
             needs = [s.name.value for s in entity_key.selection.selections]
             needs += [s.name.value for s in (requires.selections if requires else ()) if isinstance(s, ast.FieldNode)]
             missing = sum(not self.local(group.subgraph, view, n, provided) for n in needs)
-            fields = self.collect([n.selection_set for n in nodes], self.supergraph.type_in(subgraph, through, name)) \
-                if nodes[0].selection_set else {}
+            inner = self.supergraph.type_in(subgraph, through, name)
+            fields = self.collect([n.selection_set for n in nodes], inner) if nodes[0].selection_set else {}
             return (missing, requires is not None and missing > 0, subgraph not in existing,
-                    -self.coverage(subgraph, self.supergraph.type_in(subgraph, through, name), fields))
+                    -self.coverage(subgraph, inner, fields))
 
         last_error: Exception | None = None
         for way in sorted(ways, key=cost):
@@ -486,7 +485,7 @@ class _Planner:
         fields = {s.name.value: self.need_key(s) for part in (entity_key.selection, requires)
                   for s in (part.selections if part else ()) if isinstance(s, ast.FieldNode)}
         keys = frozenset(s.name.value for s in entity_key.selection.selections)
-        runtimes = {view} | set(possible_runtime_types(self.supergraph, view))
+        runtimes = {view} | set(self.supergraph.runtime_types(view))
         for runtime in runtimes:
             old = target.representation.get(runtime)
             merged = {**(old.fields if old else {}), **fields}

@@ -21,7 +21,7 @@ from graphql import (GraphQLError, GraphQLSchema, GraphQLSyntaxError, assert_val
 from graphql.language import ast
 
 JOIN_URL = "https://specs.apollo.dev/join/"
-_CLIENT_DIRECTIVES = {"deprecated", "specifiedBy", "oneOf"}  # applied directives the API schema keeps
+CLIENT_DIRECTIVES = {"deprecated", "specifiedBy", "oneOf"}  # applied directives the API schema keeps
 _SPEC_PREFIXES = ("join__", "link__")
 
 
@@ -122,6 +122,13 @@ class Supergraph:
             return f.type.strip("[]!")
         return get_named_type(self.full.get_type(parent).fields[field_name].type).name
 
+    def runtime_types(self, type_name: str) -> frozenset[str]:
+        """Object types a value of `type_name` may have in the supergraph."""
+        named = self.full.get_type(type_name)
+        if is_abstract_type(named):
+            return frozenset(t.name for t in self.full.get_possible_types(named))
+        return frozenset((type_name,)) if is_object_type(named) else frozenset()
+
     def interfaces_of(self, object_type: str) -> tuple[str, ...]:
         named = self.full.get_type(object_type)
         return tuple(i.name for i in getattr(named, "interfaces", ()))
@@ -139,10 +146,10 @@ def _api_document(doc: ast.DocumentNode, hidden_types: set[str]) -> ast.Document
     """The client's view: no join/link machinery, no directive definitions of ours, nothing @inaccessible."""
 
     def clean(node):
-        kept = tuple(d for d in node.directives or () if d.name.value in _CLIENT_DIRECTIVES)
+        kept = tuple(d for d in node.directives or () if d.name.value in CLIENT_DIRECTIVES)
         changes: dict = {"loc": None, "directives": kept}
         if getattr(node, "arguments", None) is not None:
-            changes["arguments"] = tuple(clean(a) for a in node.arguments if not _inaccessible(a))
+            changes["arguments"] = tuple(clean(a) for a in node.arguments if not inaccessible(a))
         return replace(node, **changes)
 
     definitions = []
@@ -156,10 +163,10 @@ def _api_document(doc: ast.DocumentNode, hidden_types: set[str]) -> ast.Document
             continue
         changes: dict = {}
         if getattr(node, "fields", None) is not None:
-            changes["fields"] = tuple(clean(f) for f in node.fields if not _inaccessible(f)
-                                      and get_named_type_name(f.type) not in hidden_types)
+            changes["fields"] = tuple(clean(f) for f in node.fields if not inaccessible(f)
+                                      and named_type_name(f.type) not in hidden_types)
         if getattr(node, "values", None) is not None:
-            changes["values"] = tuple(clean(v) for v in node.values if not _inaccessible(v))
+            changes["values"] = tuple(clean(v) for v in node.values if not inaccessible(v))
         if getattr(node, "interfaces", None) is not None:
             changes["interfaces"] = tuple(i for i in node.interfaces if i.name.value not in hidden_types)
         if getattr(node, "types", None) is not None:
@@ -176,13 +183,13 @@ def _api_document(doc: ast.DocumentNode, hidden_types: set[str]) -> ast.Document
     return ast.DocumentNode(definitions=tuple(definitions))
 
 
-def get_named_type_name(type_node) -> str:
+def named_type_name(type_node) -> str:
     while not isinstance(type_node, ast.NamedTypeNode):
         type_node = type_node.type
     return type_node.name.value
 
 
-def _inaccessible(node) -> bool:
+def inaccessible(node) -> bool:
     return any(d.name.value == "inaccessible" for d in node.directives or ())
 
 
@@ -220,7 +227,7 @@ def from_supergraph_sdl(sdl: str) -> Supergraph:
         if name is None or isinstance(node, ast.DirectiveDefinitionNode) or name.value.startswith(_SPEC_PREFIXES):
             continue
         type_name = name.value
-        if _inaccessible(node):
+        if inaccessible(node):
             hidden_types.add(type_name)
         per_graph: dict[str, dict] = {}
         for d in node.directives or ():
@@ -286,12 +293,4 @@ def from_supergraph_sdl(sdl: str) -> Supergraph:
                       implements={g: {i: frozenset(o) for i, o in by.items()} for g, by in implements.items()},
                       members={g: {u: frozenset(m) for u, m in by.items()} for g, by in members.items()},
                       graph_enum=graph_enum)
-
-
-def possible_runtime_types(supergraph: Supergraph, type_name: str) -> frozenset[str]:
-    """Object types a value of `type_name` may have in the supergraph."""
-    named = supergraph.full.get_type(type_name)
-    if is_abstract_type(named):
-        return frozenset(t.name for t in supergraph.full.get_possible_types(named))
-    return frozenset((type_name,)) if is_object_type(named) else frozenset()
 

@@ -74,10 +74,10 @@ def test_our_composition_agrees_with_apollos_on_the_four_bureaus():
     assert ours.urls == apollo.urls
     for part in ("types", "implements", "members"):
         assert getattr(ours, part) == getattr(apollo, part), part
-    normalised = {k: {s: (f.external, f.type, f.used_overridden, f.override,
-                          *(print_ast(x) if x else None for x in (f.requires, f.provides))) for s, f in v.items()}
-                  for k, v in ours.fields.items()}
-    expected = {k: {s: (f.external, f.type, f.used_overridden, f.override,
-                        *(print_ast(x) if x else None for x in (f.requires, f.provides))) for s, f in v.items()}
-                for k, v in apollo.fields.items()}
-    assert normalised == expected
+    assert _field_routing(ours) == _field_routing(apollo)
+
+
+def _field_routing(supergraph) -> dict:
+    return {k: {s: (f.external, f.type, f.used_overridden, f.override,
+                    *(print_ast(x) if x else None for x in (f.requires, f.provides))) for s, f in v.items()}
+            for k, v in supergraph.fields.items()}
