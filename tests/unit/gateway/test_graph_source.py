@@ -143,6 +143,10 @@ async def test_a_supergraph_file_is_served_as_is(settings, client, tmp_path):
         result = await _query(app, '{ product(id: "1") { name reviews { body } inStock } }')
         assert result == {"data": {"product": {"name": "Lamp", "reviews": [{"body": "Bright"}, {"body": "Too bright"}],
                                                "inStock": True}}}
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as http:
+            assert (await http.get("/supergraph.graphql")).text == path.read_text()  # for another router
+            client_schema = (await http.get("/schema.graphql")).text
+        assert "type Product" in client_schema and "join__" not in client_schema
         path.write_text("not a supergraph")
         assert await app.state.gateway.source.refresh() is False
         assert "not a usable supergraph" in app.state.gateway.source.last_error
