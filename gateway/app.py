@@ -23,7 +23,7 @@ from gateway.execution import execute
 from gateway.graph import GraphSource, RecentOperations
 from gateway.limits import max_aliases_rule, max_cost_rule, max_depth_rule
 from gateway.supergraph import Supergraph
-from shared.auth import PUBLIC, AuthError, TokenVerifier
+from shared.auth import PUBLIC, AuthError, Identity, TokenVerifier
 from shared.settings import GatewaySettings
 from shared.telemetry import extract_context, inject_context
 
@@ -47,7 +47,7 @@ class Gateway:
     def supergraph(self) -> Supergraph | None:
         return self.source.graph.supergraph if self.source.graph else None
 
-    async def run(self, body: dict, authorization: str | None) -> dict:
+    async def run(self, body: dict, authorization: str | None, caller: Identity = PUBLIC) -> dict:
         graph = self.source.graph  # this request keeps this graph, whatever replaces it meanwhile
         headers = inject_context()
         if authorization:
@@ -62,7 +62,7 @@ class Gateway:
 
         query = body.get("query") or ""
         result = await execute(graph.supergraph, query, body.get("variables") or {}, body.get("operationName"),
-                               fetch, validation_rules=self.rules)
+                               fetch, validation_rules=self.rules, caller=caller)
         if "data" in result:
             self.operations.record(query)
         return result
@@ -144,14 +144,14 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
     async def answer(request: Request, body: dict, media: str):
         authorization = request.headers.get("authorization")
         try:
-            gateway.verifier.from_authorization(authorization)
+            caller = gateway.verifier.from_authorization(authorization)
         except AuthError as exc:
             return _error(str(exc), "UNAUTHENTICATED", 401, media)
         if gateway.supergraph is None:
             return _not_ready(media)
         with tracer.start_as_current_span("gateway /graphql", context=extract_context(dict(request.headers)),
                                           kind=SpanKind.SERVER):
-            result = await gateway.run(body, authorization)
+            result = await gateway.run(body, authorization, caller)
         # application/graphql-response+json: a request that never reached execution is a 400 (GraphQL over HTTP)
         status = 400 if media == GRAPHQL_RESPONSE and "data" not in result else 200
         return JSONResponse(result, status_code=status, media_type=media)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from graphql import GraphQLSyntaxError, parse, print_ast
 from graphql.language import ast
 
+from gateway.access import DEFINITIONS, LINKS, OPEN, Access, access_of
 from gateway.supergraph import (CLIENT_DIRECTIVES, Supergraph, SupergraphError, field_set, from_supergraph_sdl,
                                 inaccessible, named_type_name)
 
@@ -44,10 +45,10 @@ _PREAMBLE = '''schema
   @link(url: "https://specs.apollo.dev/link/v1.0")
   @link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION)
   @link(url: "https://specs.apollo.dev/inaccessible/v0.2", for: SECURITY)
-{
+%s{
 %s}
 
-directive @inaccessible on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION
+%sdirective @inaccessible on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION
 
 directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
 
@@ -66,7 +67,7 @@ directive @link(url: String, as: String, for: link__Purpose, import: [link__Impo
 scalar join__FieldSet
 
 scalar link__Import
-
+%s
 enum link__Purpose {
   """
   `SECURITY` features provide metadata necessary to securely resolve fields.
@@ -98,6 +99,7 @@ class _Field:
     requires: str | None = None
     provides: str | None = None
     override: str | None = None
+    access: Access = OPEN                               # @authenticated / @requiresScopes here
 
 
 @dataclass
@@ -115,6 +117,7 @@ class _Type:
     members: dict = field(default_factory=dict)         # member -> [subgraphs]
     values: dict = field(default_factory=dict)          # enum value -> subgraph -> node
     fields: dict = field(default_factory=dict)          # field -> subgraph -> _Field
+    access: Access = OPEN                               # every subgraph's @authenticated / @requiresScopes
 
     def key_fields(self, subgraph: str) -> set[str]:
         return {s.name.value for text, _ in self.graphs.get(subgraph, ())
@@ -215,6 +218,7 @@ def _read(subgraph: str, sdl: str, types: dict, problems: list) -> None:
         t.client_directives = t.client_directives or tuple(
             d for d in node.directives or () if d.name.value in CLIENT_DIRECTIVES)
         t.hidden |= "inaccessible" in names
+        t.access = t.access.both(access_of(node.directives, canonical))
         graph_keys = t.graphs.setdefault(subgraph, [])
         extension = "extends" in names or "Extension" in type(node).__name__
         if extension:
@@ -243,7 +247,8 @@ def _read(subgraph: str, sdl: str, types: dict, problems: list) -> None:
             if external and name in key_fields and (extension or not federation2):
                 external = False  # a key field of an extension is "external" only in name (Apollo's fake external)
             entry = _Field(_clean(f, canonical), external=external,
-                           shareable="shareable" in fnames or type_shareable, hidden="inaccessible" in fnames)
+                           shareable="shareable" in fnames or type_shareable, hidden="inaccessible" in fnames,
+                           access=access_of(f.directives, canonical))
             for n, directive in applied_f:
                 where = f'subgraph "{subgraph}", "{t.name}.{name}"'
                 if n == "requires":
@@ -298,6 +303,7 @@ class _Merger:
         self.problems = problems
         self.enforce_shareable = enforce_shareable
         self.input_types = self._used_as_input()
+        self.secured: set[str] = set()  # the authorization specs used: their definitions join the supergraph
 
     def _used_as_input(self) -> set[str]:
         used = set()
@@ -398,8 +404,12 @@ class _Merger:
             type_node = self.general(label, {s: e.node.type for s, e in defs.items()}, output)
             if type_node is None:
                 continue
+            access = OPEN
+            for e in defs.values():
+                access = access.both(e.access)
             directives = [*_marked(first.node.directives, any(e.hidden for e in defs.values())),
-                          *self.join_fields(t, name, defs, type_node, overridden)]
+                          *self.join_fields(t, name, defs, type_node, overridden), *access.directives()]
+            self.secured |= access.specs
             changes: dict = {"type": type_node, "directives": tuple(directives),
                              "description": next((e.node.description for e in defs.values() if e.node.description),
                                                  None)}
@@ -471,7 +481,8 @@ class _Merger:
 
     def definition(self, t: _Type):
         directives = ([_directive("inaccessible")] if t.hidden else []) + self.join_types(t) + \
-            list(t.client_directives)
+            list(t.client_directives) + t.access.directives()
+        self.secured |= t.access.specs
         parts: dict = {}
         if t.kind in ("object", "interface"):
             for interface, subgraphs in t.interfaces.items():
@@ -549,7 +560,14 @@ def compose_sdl(subgraph_sdls: Mapping[str, str], urls: Mapping[str, str] | None
     graph_enum = "enum join__Graph {\n" + "".join(
         f'  {graphs[s]} @join__graph(name: "{s}", url: "{(urls or {}).get(s, "")}")\n' for s in sorted(subgraph_sdls)) + "}\n"
     body = "\n\n".join(print_ast(d) for d in definitions)
-    return _PREAMBLE % roots + "\n" + graph_enum + "\n" + body + "\n"
+    specs = sorted(merger.secured)
+    links = "".join(f'  @link(url: "{LINKS[spec]}", for: SECURITY)\n' for spec in specs)
+    definitions_before = "".join(DEFINITIONS[spec] + "\n\n" for spec in specs if spec == "authenticated")
+    after = "".join(DEFINITIONS[spec] + "\n\n" for spec in specs if spec != "authenticated")
+    scalars = "\nscalar requiresScopes__Scope\n" if "requiresScopes" in specs else ""
+    preamble = _PREAMBLE % (links, roots, definitions_before, scalars)
+    return preamble.replace("scalar join__FieldSet", after + "scalar join__FieldSet", 1) + "\n" + graph_enum + \
+        "\n" + body + "\n"
 
 
 def compose(subgraph_sdls: Mapping[str, str], urls: Mapping[str, str] | None = None, *,

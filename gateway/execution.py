@@ -19,9 +19,11 @@ from graphql import (DocumentNode, GraphQLError, ValidationRule, execute as grap
                      specified_rules, validate)
 from graphql.execution.values import get_variable_values
 
+from gateway.access import refusals
 from gateway.limits import request_variables
 from gateway.planner import Fetch, Parallel, PlanningError, QueryPlan, Sequence, plan
 from gateway.supergraph import Supergraph
+from shared.auth import Identity
 
 logger = logging.getLogger(__name__)
 
@@ -199,12 +201,13 @@ def _by_response_key(source: Any, info, **_args) -> Any:
 async def execute(supergraph: Supergraph, document_or_source: DocumentNode | str, variables: dict | None,
                   operation_name: str | None, fetch: Fetcher, *,
                   validation_rules: Seq[type[ValidationRule]] = (), include_plan: bool = False,
-                  plan_hook: Callable[[QueryPlan], None] | None = None) -> dict:
+                  plan_hook: Callable[[QueryPlan], None] | None = None, caller: Identity | None = None) -> dict:
     """Answer one GraphQL request through the subgraphs: {"data": ..., "errors": [...]} ("errors" only if any).
 
     Errors found before execution (syntax, validation, variables, planning) return no "data" at all, as
     the GraphQL spec asks, and no subgraph is called. `include_plan` adds `extensions.queryPlan`;
-    `plan_hook` receives the QueryPlan (for logging or tracing) before it runs.
+    `plan_hook` receives the QueryPlan (for logging or tracing) before it runs. With a `caller`, an operation
+    selecting what the caller may not use (`@authenticated`, `@requiresScopes`) is refused before planning.
     """
     if variables is not None and not isinstance(variables, Mapping):
         return {"errors": [{"message": "Variables must be a JSON object.", "extensions": {"code": "BAD_REQUEST"}}]}
@@ -228,6 +231,8 @@ async def execute(supergraph: Supergraph, document_or_source: DocumentNode | str
     coerced = get_variable_values(supergraph.schema, operation.variable_definitions or (), variables)
     if isinstance(coerced, list):
         return {"errors": [_coded(error, "BAD_USER_INPUT") for error in coerced]}
+    if caller is not None and (denied := refusals(supergraph, document, operation, coerced, caller)):
+        return {"data": None, "errors": [error.formatted for error in denied]}
     try:
         query_plan = plan(supergraph, document, operation_name, coerced.coerced)
     except PlanningError as error:

@@ -8,7 +8,8 @@ does ours (`gateway.composition`), so the gateway serves either the same way. Fr
 - the API schema clients see (no federation machinery, nothing `@inaccessible`), for validation and introspection;
 - the full schema (hidden fields included: a key or a requirement may use them), for planning;
 - per type and per subgraph: keys, whether the subgraph sees an interface as an object (`@interfaceObject`);
-- per field and per subgraph: external, requires, provides, the type there, overridden.
+- per field and per subgraph: external, requires, provides, the type there, overridden;
+- who may use a type or field (`@authenticated`, `@requiresScopes`: `gateway.access`).
 """
 from __future__ import annotations
 
@@ -20,9 +21,13 @@ from graphql import (GraphQLError, GraphQLSchema, GraphQLSyntaxError, assert_val
                      print_schema)
 from graphql.language import ast
 
+from gateway.access import OPEN, Access, access_of
+
 JOIN_URL = "https://specs.apollo.dev/join/"
 CLIENT_DIRECTIVES = {"deprecated", "specifiedBy", "oneOf"}  # applied directives the API schema keeps
-_SPEC_PREFIXES = ("join__", "link__")
+_SPEC_PREFIXES = ("join__", "link__", "requiresScopes__", "policy__")
+_SECURITY_SPECS = {"https://specs.apollo.dev/authenticated/": "authenticated",
+                   "https://specs.apollo.dev/requiresScopes/": "requiresScopes"}
 
 
 class SupergraphError(Exception):
@@ -77,6 +82,7 @@ class Supergraph:
     implements: dict[str, dict[str, frozenset[str]]]  # subgraph -> interface -> object types implementing it there
     members: dict[str, dict[str, frozenset[str]]]     # subgraph -> union -> members there
     graph_enum: dict[str, str] = field(default_factory=dict)  # join__Graph value -> subgraph name
+    access: dict[tuple[str, str | None], Access] = field(default_factory=dict)  # (type, field or None) -> who
 
     @property
     def subgraphs(self) -> tuple[str, ...]:
@@ -85,6 +91,9 @@ class Supergraph:
     @cached_property
     def api_sdl(self) -> str:
         return print_schema(self.schema)
+
+    def access_of(self, type_name: str, field_name: str | None = None) -> Access:
+        return self.access.get((type_name, field_name), OPEN)
 
     # -- lookups for the planner -----------------------------------------------------------------------------
     def defines(self, subgraph: str, type_name: str) -> bool:
@@ -193,6 +202,21 @@ def inaccessible(node) -> bool:
     return any(d.name.value == "inaccessible" for d in node.directives or ())
 
 
+def _security_names(doc: ast.DocumentNode) -> dict[str, str]:
+    """Applied directive name -> `authenticated` / `requiresScopes`, for the specs the supergraph links (`as:` kept)."""
+    names = {}
+    for node in doc.definitions:
+        if isinstance(node, (ast.SchemaDefinitionNode, ast.SchemaExtensionNode)):
+            for d in node.directives or ():
+                args = _args(d)
+                url = args.get("url")
+                spec = next((n for prefix, n in _SECURITY_SPECS.items()
+                             if d.name.value == "link" and isinstance(url, str) and url.startswith(prefix)), None)
+                if spec:
+                    names[args["as"] if isinstance(args.get("as"), str) else spec] = spec
+    return names
+
+
 def from_supergraph_sdl(sdl: str) -> Supergraph:
     """Read a supergraph SDL (Apollo's format, join spec v0.2/v0.3) into a Supergraph."""
     try:
@@ -217,6 +241,11 @@ def from_supergraph_sdl(sdl: str) -> Supergraph:
     implements: dict[str, dict[str, set]] = {g: {} for g in urls}
     members: dict[str, dict[str, set]] = {g: {} for g in urls}
     hidden_types = set()
+    security = _security_names(doc)
+    access: dict[tuple[str, str | None], Access] = {}
+
+    def access_in(directives) -> Access:
+        return access_of(directives, lambda d: security.get(d.name.value))
 
     def graph_of(args) -> str | None:
         value = args.get("graph")
@@ -229,6 +258,8 @@ def from_supergraph_sdl(sdl: str) -> Supergraph:
         type_name = name.value
         if inaccessible(node):
             hidden_types.add(type_name)
+        if not (rule := access_in(node.directives)).open:
+            access[(type_name, None)] = rule
         per_graph: dict[str, dict] = {}
         for d in node.directives or ():
             args = _args(d)
@@ -261,6 +292,8 @@ def from_supergraph_sdl(sdl: str) -> Supergraph:
         for f in getattr(node, "fields", None) or ():
             if isinstance(node, ast.InputObjectTypeDefinitionNode):
                 continue
+            if not (rule := access_in(f.directives)).open:
+                access[(type_name, f.name.value)] = rule
             joins = [d for d in f.directives or () if d.name.value == "join__field"]
             defined: dict[str, FieldIn] = {}
             if not joins:
@@ -292,5 +325,5 @@ def from_supergraph_sdl(sdl: str) -> Supergraph:
     return Supergraph(sdl=sdl, schema=schema, full=full, urls=urls, types=types, fields=fields,
                       implements={g: {i: frozenset(o) for i, o in by.items()} for g, by in implements.items()},
                       members={g: {u: frozenset(m) for u, m in by.items()} for g, by in members.items()},
-                      graph_enum=graph_enum)
+                      graph_enum=graph_enum, access=access)
 

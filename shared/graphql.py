@@ -1,6 +1,7 @@
 """What every subgraph shares: the request context, the user-error shape, permission checks, the Fen scalar."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NewType
 
@@ -76,6 +77,18 @@ class RequestContext(BaseContext):
         if name not in self.loaders:
             self.loaders[name] = factory()
         return self.loaders[name]
+
+
+def scopes(departments: Iterable[Department]) -> list[list[str]]:
+    """Federation's `@requiresScopes` argument for a field only `departments` may use: each department is a scope
+    (the token's department), and any one of them suffices."""
+    return [[d.value] for d in sorted(departments, key=lambda d: d.value)]
+
+
+def decision(departments: Iterable[Department], *, description: str):
+    """A mutation of Article 5's table: only `departments` may call it. The gateway reads the `@requiresScopes` this
+    declares and refuses anyone else before planning; the service's own check still runs (it trusts no one)."""
+    return strawberry.federation.mutation(description=description, requires_scopes=scopes(departments))
 
 
 def require(identity: Identity, *departments: Department, action: str) -> None:

@@ -46,6 +46,7 @@ async def create_project(uow_factory: UowFactory, draft: model.ProjectDraft, act
 async def act_within(uow: UnitOfWork, project_id: str, action: Action, actor: Identity, payload: Any = None, *,
                      major_threshold: int) -> model.Project:
     """Decide `action` on the project inside the caller's unit of work (which commits)."""
+    model.check_department(action, actor)
     repository = ProjectRepository(uow.session)
     project = await repository.get(project_id)
     if project is None or not visible(project, actor):

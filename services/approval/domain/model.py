@@ -174,11 +174,17 @@ def create(draft: ProjectDraft, *, project_id: str, code: str, actor: Identity, 
     return project, entry
 
 
-def check_permission(project: Project, action: Action, actor: Identity) -> None:
+def check_department(action: Action, actor: Identity) -> None:
+    """Article 5: only the departments the table names may take the action. Checked before the project is even
+    read, so a wrong department learns nothing about it."""
     transition = TRANSITIONS[action]
     if actor.department not in transition.departments:
         needed = " or ".join(sorted(d.value for d in transition.departments))
         raise PermissionDenied(f"{action.value.lower().replace('_', ' ')} is for {needed}")
+
+
+def check_permission(project: Project, action: Action, actor: Identity) -> None:
+    check_department(action, actor)
     if actor.department in APPLICANTS and not unit_manages(actor, project.unit_path):
         raise PermissionDenied("only the project's own unit or a unit above it may do this")
 
@@ -205,5 +211,5 @@ def decide(project: Project, action: Action, payload: Any = None, *, actor: Iden
 
 
 __all__ = ["Project", "ProjectDraft", "FundShare", "Exemption", "ReviewFinding", "VendorQualification",
-           "HistoryEntry", "Context", "ProjectKind", "FundSource", "create", "decide", "check_permission",
+           "HistoryEntry", "Context", "ProjectKind", "FundSource", "create", "decide", "check_department", "check_permission",
            "Contract", "Supervision", "TestReport", "Operation", "ReviewOpinion", "Change", "Dossier"]

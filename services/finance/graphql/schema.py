@@ -8,6 +8,7 @@ import strawberry
 from services.finance import commands
 from services.finance.adapters.repository import BudgetReviewRepository
 from services.finance.domain.budget_review import BudgetReviewCase, BudgetReviewStatus, LineCategory
+from services.finance.domain.lifecycle import TRANSITIONS, Action
 from services.finance.graphql.money_schema import MoneyMutation, MoneyQuery
 from services.finance.graphql.project import Project
 from services.finance.graphql.types import (
@@ -17,7 +18,7 @@ from services.finance.graphql.types import (
     from_domain,
 )
 from shared.auth import Department
-from shared.graphql import Fen, UserError, require, run_command, subgraph_schema
+from shared.graphql import Fen, UserError, decision, require, run_command, subgraph_schema
 
 
 @strawberry.type
@@ -45,7 +46,7 @@ class Query(MoneyQuery):
 
 @strawberry.type
 class Mutation(MoneyMutation):
-    @strawberry.mutation(description="R-REV-2: the Finance Bureau approves one cost line (approved ≤ requested; "
+    @decision(TRANSITIONS[Action.SET_LINE].departments, description="R-REV-2: the Finance Bureau approves one cost line (approved ≤ requested; "
                                       "all approved lines ≤ the approved estimate). Setting a category again "
                                       "replaces its line.")
     async def set_budget_line(self, info: strawberry.Info, project_id: strawberry.ID,
@@ -57,7 +58,7 @@ class Mutation(MoneyMutation):
         runtime = info.context.runtime
         return _payload(*await run_command(commands.set_budget_line(runtime.uow, command, info.context.identity)))
 
-    @strawberry.mutation(description="R-REV-2 / R-REV-3: the Finance Bureau issues the budget review report "
+    @decision(TRANSITIONS[Action.ISSUE_REPORT].departments, description="R-REV-2 / R-REV-3: the Finance Bureau issues the budget review report "
                                       "(预算评审报告); the case becomes REPORTED and final.")
     async def issue_budget_review_report(self, info: strawberry.Info, project_id: strawberry.ID) -> BudgetReviewPayload:
         runtime = info.context.runtime

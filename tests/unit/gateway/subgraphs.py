@@ -1,7 +1,8 @@
 """Three small Strawberry federation subgraphs for the gateway tests, and a fetcher that calls them in-process.
 
-- products owns Product @key(id) { id name price legacyCode } with product/products/secret and createProduct;
-- reviews adds Product.reviews / Product.internalNotes and owns Review @key(id) { body product } (so a
+- products owns Product @key(id) { id name price legacyCode } with product/products/secret and createProduct
+  (for the Approval or the Finance Bureau: `@requiresScopes`);
+- reviews adds Product.reviews / Product.internalNotes (`@authenticated`) and owns Review @key(id) { body product } (so a
   plan can go products -> reviews -> products), a SearchResult union, and addReview;
 - inventory adds Product.inStock and Product.shippingCost @requires(fields: "price").
 
@@ -93,7 +94,7 @@ class ProductsQuery:
 
 @strawberry.type(name="Mutation")
 class ProductsMutation:
-    @strawberry.mutation
+    @strawberry.federation.mutation(requires_scopes=[["APPROVAL_BUREAU"], ["FINANCE_BUREAU"]])
     async def create_product(self, name: str, price: int = 100) -> Product:
         await _mutating(f"createProduct {name}")
         id = str(len(PRODUCTS) + 1)
@@ -134,7 +135,7 @@ class ReviewedProduct:
     def reviews(self) -> list[Review]:
         return [_review(rid) for rid, (pid, _) in REVIEWS.items() if pid == self.id]
 
-    @strawberry.field
+    @strawberry.federation.field(authenticated=True)
     def internal_notes(self) -> str | None:
         if self.id == "2":
             raise GraphQLError("notes on this product are for staff", extensions={"code": "FORBIDDEN"})

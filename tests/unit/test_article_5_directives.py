@@ -1,0 +1,89 @@
+"""Article 5 twice, kept the same: every mutation of every bureau declares in its subgraph SDL which departments may
+call it (`@requiresScopes`, departments as scopes), and the gateway refuses everyone else before planning. The
+services still check with their own permission tables. This test calls every mutation of every service directly
+(bypassing the gateway) as every department and the public, with placeholder arguments, and asserts that the
+departments the service lets past its own check are exactly those the directive names: the two cannot drift."""
+from __future__ import annotations
+
+import pytest
+from graphql import (GraphQLEnumType, GraphQLInputObjectType, GraphQLList, GraphQLNonNull, GraphQLScalarType, Undefined,
+                     parse)
+from graphql.language import ast
+
+from egov.registry import SERVICES
+from gateway.access import access_of
+from shared.auth import Department, Identity
+from shared.bus.memory import InProcessBus
+from shared.graphql import RequestContext
+from shared.service import ServiceRuntime
+from shared.settings import Settings
+
+SCALARS = {"ID": '"probe-0"', "String": '"probe"', "Int": "2026", "Float": "1.5", "Boolean": "false", "Fen": "100",
+           "Date": '"2026-01-01"', "DateTime": '"2026-01-01T00:00:00Z"', "JSON": "{}"}
+CALLERS = [Identity(department=d, unit="probe-unit", subject=f"probe:{d.value}") for d in Department
+           if d is not Department.PUBLIC] + [Identity(department=Department.PUBLIC)]
+
+
+def placeholder(type_) -> str:
+    """A valid literal of `type_`: required input fields only, one list item."""
+    if isinstance(type_, GraphQLNonNull):
+        return placeholder(type_.of_type)
+    if isinstance(type_, GraphQLList):
+        return f"[{placeholder(type_.of_type)}]"
+    if isinstance(type_, GraphQLEnumType):
+        return next(iter(type_.values))
+    if isinstance(type_, GraphQLInputObjectType):
+        return "{" + ", ".join(f"{name}: {placeholder(f.type)}" for name, f in type_.fields.items()
+                               if isinstance(f.type, GraphQLNonNull) and f.default_value is Undefined) + "}"
+    assert isinstance(type_, GraphQLScalarType) and type_.name in SCALARS, f"no placeholder for {type_}"
+    return SCALARS[type_.name]
+
+
+def declared(sdl: str) -> dict[str, set[Department]]:
+    """Mutation -> the departments its directives let through, read from the service's own SDL."""
+    mutation = next(d for d in parse(sdl).definitions
+                    if isinstance(d, ast.ObjectTypeDefinitionNode) and d.name.value == "Mutation")
+    out = {}
+    for f in mutation.fields:
+        access = access_of(f.directives)
+        out[f.name.value] = None if access.open else {c.department for c in CALLERS if access.allows(c)}
+    return out
+
+
+@pytest.fixture(params=list(SERVICES))
+async def service(request, tmp_path, keys):
+    definition = SERVICES[request.param]
+    bus = InProcessBus(retry_delay=0)
+    runtime = ServiceRuntime(definition, Settings(data_dir=tmp_path, jwt_public_key_file=keys[1]).for_service(
+        definition.name), bus=bus)
+    await runtime.start()
+    yield definition.schema_factory(), runtime
+    await runtime.stop()
+    await bus.close()
+
+
+async def test_article_5_each_mutations_directive_names_exactly_the_departments_its_service_lets_through(service):
+    schema, runtime = service
+    sdl = (await schema.execute("{ _service { sdl } }")).data["_service"]["sdl"]
+    directives = declared(sdl)
+    undeclared = [name for name, allowed in directives.items() if allowed is None]
+    assert not undeclared, f"mutations without @requiresScopes/@authenticated: {undeclared}"
+    mutation_type = schema._schema.mutation_type
+    drift = {}
+    for name, allowed in directives.items():
+        field = mutation_type.fields[name]
+        arguments = ", ".join(f"{a}: {placeholder(arg.type)}" for a, arg in field.args.items()
+                              if isinstance(arg.type, GraphQLNonNull) and arg.default_value is Undefined)
+        query = f"mutation {{ {name}{f'({arguments})' if arguments else ''} {{ __typename }} }}"
+        let_through = set()
+        for caller in CALLERS:
+            result = await schema.execute(query, context_value=RequestContext(identity=caller, runtime=runtime))
+            codes = {(e.extensions or {}).get("code") for e in result.errors or ()}
+            assert all(e.path and not e.message.startswith("Unexpected error") for e in result.errors or ()), (
+                query, caller.department, result.errors)  # the call ran, and was refused or answered, not crashed
+            if not codes & {"FORBIDDEN", "UNAUTHENTICATED"}:
+                let_through.add(caller.department)
+        if let_through != allowed:
+            drift[name] = {"directive": sorted(d.value for d in allowed),
+                           "service": sorted(d.value for d in let_through)}
+    assert not drift, drift
