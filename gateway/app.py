@@ -24,6 +24,9 @@ from gateway.graph import GraphSource, RecentOperations
 from gateway.limits import max_aliases_rule, max_cost_rule, max_depth_rule
 from gateway.supergraph import Supergraph
 from shared.auth import PUBLIC, AuthError, Identity, TokenVerifier
+from shared.graphql_over_http import BAD_REQUEST, GRAPHQL_RESPONSE, JSON, error_response as _error
+from shared.graphql_over_http import not_acceptable as _not_acceptable, request_problem as _request_problem
+from shared.graphql_over_http import response_media as _media, wants_graphiql
 from shared.settings import GatewaySettings
 from shared.telemetry import extract_context, inject_context
 
@@ -68,44 +71,8 @@ class Gateway:
         return result
 
 
-GRAPHQL_RESPONSE = "application/graphql-response+json"
-
-
-def _error(message: str, code: str, status: int, media: str = "application/json") -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status,
-                        media_type=media)
-
-
-def _not_ready(media: str = "application/json") -> JSONResponse:
+def _not_ready(media: str = JSON) -> JSONResponse:
     return _error("the gateway is still composing the supergraph", "NOT_READY", 503, media)
-
-
-def _not_acceptable() -> JSONResponse:
-    return _error("send Accept: application/graphql-response+json or application/json", "NOT_ACCEPTABLE", 406)
-
-
-def _media(accept: str) -> str | None:
-    """The response type for this Accept header: the GraphQL-over-HTTP type if asked for, else JSON, or None."""
-    if not accept.strip():
-        return "application/json"
-    types = [part.split(";")[0].strip().lower() for part in accept.split(",")]
-    if GRAPHQL_RESPONSE in types:
-        return GRAPHQL_RESPONSE
-    if any(t in ("application/json", "application/*", "*/*") for t in types):
-        return "application/json"
-    return None
-
-
-def _request_problem(body) -> str | None:
-    """Why the request's parameters are malformed (GraphQL over HTTP), or None."""
-    if not isinstance(body, dict):
-        return "the body must be a JSON object"
-    if not isinstance(body.get("query"), str) or not body["query"]:
-        return "'query' must be a non-empty string"
-    for name, kind in (("operationName", str), ("variables", dict), ("extensions", dict)):
-        if body.get(name) is not None and not isinstance(body[name], kind):
-            return f"'{name}' must be {'a string' if kind is str else 'an object'} or null"
-    return None
 
 
 def _is_mutation(body: dict) -> bool:
@@ -160,7 +127,7 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
     async def graphql_get(request: Request):
         params = request.query_params
         accept = request.headers.get("accept", "")
-        if "query" not in params and "text/html" in accept:
+        if wants_graphiql(request.method, params, accept):
             return HTMLResponse(get_graphql_ide_html("graphiql"))
         media = _media(accept)
         if media is None:
@@ -171,13 +138,11 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
                 if params.get(name):
                     body[name] = json.loads(params[name])
         except ValueError:
-            return _error("variables and extensions must be JSON", "BAD_REQUEST", 400, media)
+            return _error("variables and extensions must be JSON", BAD_REQUEST, 400, media)
         if problem := _request_problem(body):
-            return _error(problem, "BAD_REQUEST", 400, media)
+            return _error(problem, BAD_REQUEST, 400, media)
         if _is_mutation(body):
-            response = _error("mutations must be sent with POST", "METHOD_NOT_ALLOWED", 405, media)
-            response.headers["allow"] = "POST"
-            return response
+            return _error("mutations must be sent with POST", BAD_REQUEST, 405, media, headers={"allow": "POST"})
         return await answer(request, body, media)
 
     @app.post("/graphql")
@@ -187,16 +152,16 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
             return _not_acceptable()
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type != "application/json":
-            return _error("the body must be application/json", "UNSUPPORTED_MEDIA_TYPE", 415, media)
+            return _error("the body must be application/json", BAD_REQUEST, 415, media)
         body_bytes = await request.body()
         if len(body_bytes) > settings.max_body_bytes:
-            return _error(f"the request body is over {settings.max_body_bytes} bytes", "BODY_TOO_LARGE", 413, media)
+            return _error(f"the request body is over {settings.max_body_bytes} bytes", BAD_REQUEST, 413, media)
         try:
             body = json.loads(body_bytes)
         except ValueError as exc:
-            return _error(f"bad request: the body is not JSON: {exc}", "BAD_REQUEST", 400, media)
+            return _error(f"bad request: the body is not JSON: {exc}", BAD_REQUEST, 400, media)
         if problem := _request_problem(body):
-            return _error(f"bad request: {problem}", "BAD_REQUEST", 400, media)
+            return _error(f"bad request: {problem}", BAD_REQUEST, 400, media)
         return await answer(request, body, media)
 
     @app.get("/healthz")

@@ -15,15 +15,16 @@ from fastapi.responses import JSONResponse
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 from sqlalchemy import MetaData, text
-from strawberry.fastapi import GraphQLRouter
 
 from shared.auth import AuthError, TokenVerifier
 from shared.bus import Bus, create_bus
 from shared.db import create_engine, create_session_factory
 from shared.graphql import RequestContext
+from shared.graphql_over_http import JSON, error_response, response_media
 from shared.migrations import upgrade
 from shared.outbox import OutboxRelay, messaging_tables
 from shared.settings import Settings
+from shared.subgraph_http import SubgraphRouter, with_apollo_error_codes
 from shared.telemetry import extract_context
 from shared.uow import EventConsumer, EventHandler, UnitOfWork
 
@@ -130,8 +131,8 @@ def create_service_app(runtime: ServiceRuntime, *, manage_lifecycle: bool = True
             raise _Unauthenticated(str(exc)) from exc
         return RequestContext(identity=identity, runtime=runtime)
 
-    graphql_router = GraphQLRouter(runtime.definition.schema_factory(), context_getter=context_getter,
-                                   graphql_ide="graphiql")
+    graphql_router = SubgraphRouter(with_apollo_error_codes(runtime.definition.schema_factory()),
+                                    context_getter=context_getter, graphql_ide="graphiql")
     app.include_router(graphql_router, prefix="/graphql")
 
     @app.middleware("http")
@@ -144,11 +145,9 @@ def create_service_app(runtime: ServiceRuntime, *, manage_lifecycle: bool = True
             return await call_next(request)
 
     @app.exception_handler(_Unauthenticated)
-    async def unauthenticated(_request: Request, exc: _Unauthenticated):
-        return JSONResponse(
-            {"data": None, "errors": [{"message": str(exc), "extensions": {"code": "UNAUTHENTICATED"}}]},
-            status_code=401,
-        )
+    async def unauthenticated(request: Request, exc: _Unauthenticated):
+        media = response_media(request.headers.get("accept", "")) or JSON
+        return error_response(str(exc), "UNAUTHENTICATED", 401, media)
 
     @app.get("/healthz")
     async def healthz():

@@ -3,7 +3,6 @@ federation router in front of the same services (ARCHITECTURE.md, Gateway)."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from graphql import print_ast
 
 from gateway.composition import compose
 from gateway.supergraph import from_supergraph_sdl
-from tests.conftest import REQUIRE_SERVERS
+from tests.federation.npm import ensure_npm_packages
 
 HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
@@ -44,13 +43,7 @@ async def test_the_gateway_composes_the_subgraphs_into_one_project_entity():
 
 def apollo_compose(files: dict[str, Path]) -> str:
     """Apollo's own composition (npm @apollo/composition) of the subgraph SDL files: its supergraph SDL."""
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        if REQUIRE_SERVERS:
-            pytest.fail("Node.js and npm are needed for the Apollo composition check")
-        pytest.skip("Node.js/npm not installed: Apollo composition not checked")
-    if not (HERE / "node_modules" / "@apollo" / "composition").exists():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HERE, check=True,
-                       timeout=600)
+    ensure_npm_packages("the Apollo composition check")
     result = subprocess.run(["node", "compose.js", *(f"{n}={f}" for n, f in files.items())], cwd=HERE,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr

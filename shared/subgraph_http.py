@@ -1,0 +1,100 @@
+"""A subgraph's /graphql: Strawberry's router made to speak GraphQL over HTTP as the gateway does
+(shared/graphql_over_http.py), with Apollo's `extensions.code` on every error."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cross_web import HTTPException
+from fastapi import Request, Response
+from strawberry.extensions import SchemaExtension
+from strawberry.fastapi import GraphQLRouter
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.execution import PreExecutionError
+from strawberry.types.unset import UNSET
+
+from shared.graphql_over_http import (BAD_REQUEST, GRAPHQL_RESPONSE, INTERNAL_SERVER_ERROR, JSON,
+                                      OPERATION_RESOLUTION_FAILURE, error_response, not_acceptable,
+                                      request_error_code, response_media, result_status, wants_graphiql)
+
+
+class ApolloErrorCodes(SchemaExtension):
+    """Names the errors raised before any resolver ran (parse, validation, a variable's value) as Apollo does.
+
+    Added after the schema's MaskErrors, it sees the errors before they are masked: a variable's bad value is the
+    caller's mistake (BAD_USER_INPUT, message kept), not an unexpected error."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is None or not result.errors or result.data is not None:
+            return
+        before_execution = isinstance(result, PreExecutionError)
+        for error in result.errors:
+            if (error.extensions or {}).get("code"):
+                continue
+            if code := request_error_code(error, before_execution=before_execution):
+                error.extensions = {**(error.extensions or {}), "code": code}
+                if error.original_error is not None and hasattr(error.original_error, "extensions"):
+                    error.original_error.extensions = {**(error.original_error.extensions or {}), "code": code}
+
+
+def with_apollo_error_codes(schema):
+    schema.extensions = (*schema.extensions, ApolloErrorCodes)
+    return schema
+
+
+class SubgraphRouter(GraphQLRouter):
+    """GET and POST /graphql: the response type negotiated, 405 for a mutation over GET, 415 for a body that is not
+    JSON, every refusal a JSON error with a code, and no `data` in the answer to a request that never executed."""
+
+    def should_render_graphql_ide(self, request) -> bool:
+        return wants_graphiql(request.method, request.query_params, request.headers.get("accept", ""))
+
+    async def run(self, request, context=UNSET, root_value=UNSET):
+        if self.is_websocket_request(request):
+            return await super().run(request, context, root_value)
+        accept = request.headers.get("accept", "")
+        if wants_graphiql(request.method, request.query_params, accept):
+            return await super().run(request, context, root_value)
+        media = response_media(accept)
+        if media is None:
+            return not_acceptable()
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if request.method == "POST" and content_type != JSON:
+            return error_response("the body must be application/json", BAD_REQUEST, 415, media)
+        try:
+            response: Response = await super().run(request, context, root_value)
+        except HTTPException as exc:
+            return _refusal(exc, media)
+        if media == GRAPHQL_RESPONSE and response.headers.get("content-type", "").startswith(JSON):
+            response.headers["content-type"] = GRAPHQL_RESPONSE
+            response.status_code = getattr(request.state, "graphql_status", response.status_code)
+        return response
+
+    async def parse_http_body(self, request):
+        data = await super().parse_http_body(request)
+        if isinstance(data, GraphQLRequestData) and not isinstance(data.operation_name, (str, type(None))):
+            raise HTTPException(400, "'operationName' must be a string or null")
+        return data
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        answer = await super().process_result(request, result)
+        for error in answer.get("errors") or ():
+            extensions = error.setdefault("extensions", {})
+            extensions.setdefault("code", INTERNAL_SERVER_ERROR)  # what is left without a code was masked
+        if result.data is None and result.errors and all(e.path is None for e in result.errors):
+            del answer["data"]  # the request failed before execution
+        request.state.graphql_status = result_status(answer, GRAPHQL_RESPONSE)
+        return answer
+
+
+def _refusal(exc: HTTPException, media: str) -> Response:
+    cause = exc.__cause__
+    if isinstance(cause, InvalidOperationTypeError):
+        return error_response(f"{cause.operation_type.value}s must be sent with POST", BAD_REQUEST, 405, media,
+                              headers={"allow": "POST"})
+    if isinstance(cause, CannotGetOperationTypeError):  # a GraphQL error, as the gateway answers it
+        return error_response(exc.reason, OPERATION_RESOLUTION_FAILURE, result_status({}, media), media)
+    return error_response(exc.reason, BAD_REQUEST, exc.status_code, media)

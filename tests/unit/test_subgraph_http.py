@@ -1,0 +1,52 @@
+"""A subgraph's errors over HTTP carry Apollo's `extensions.code` (GraphQL over HTTP, Apollo's error codes): an
+unexpected error stays masked and is an INTERNAL_SERVER_ERROR; a variable's bad value is the caller's mistake,
+BAD_USER_INPUT with its message, not masked; a refusal keeps its own code."""
+from __future__ import annotations
+
+import httpx
+import strawberry
+from fastapi import FastAPI
+
+from shared.graphql import Forbidden, subgraph_schema
+from shared.subgraph_http import SubgraphRouter, with_apollo_error_codes
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def boom(self) -> str | None:
+        raise RuntimeError("the database password is hunter2")
+
+    @strawberry.field
+    def secret(self) -> str | None:
+        raise Forbidden("this is for the Secrecy Bureau")
+
+    @strawberry.field
+    def echo(self, times: int) -> int:
+        return times
+
+
+async def ask(body: dict) -> dict:
+    app = FastAPI()
+    app.include_router(SubgraphRouter(with_apollo_error_codes(subgraph_schema(query=Query))), prefix="/graphql")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://subgraph") as client:
+        return (await client.post("/graphql", json=body)).json()
+
+
+async def test_an_unexpected_error_is_masked_and_coded_internal():
+    answer = await ask({"query": "{ boom }"})
+    assert answer["data"] == {"boom": None}
+    assert [(e["message"], e["extensions"]["code"]) for e in answer["errors"]] == [
+        ("Unexpected error.", "INTERNAL_SERVER_ERROR")]
+
+
+async def test_a_refusal_keeps_its_code():
+    answer = await ask({"query": "{ secret }"})
+    assert answer["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_a_bad_variable_is_bad_user_input_with_its_message():
+    answer = await ask({"query": "query($n: Int!) { echo(times: $n) }", "variables": {"n": "many"}})
+    assert "data" not in answer
+    [error] = answer["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT" and "many" in error["message"]
