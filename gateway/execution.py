@@ -12,6 +12,7 @@ import copy
 import inspect
 import json
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence as Seq
 from typing import Any, Protocol
 
@@ -72,6 +73,9 @@ class _Run:
             response = await self.fetcher(fetch.subgraph, fetch.operation, variables)
             if not isinstance(response, Mapping):
                 raise TypeError(f"not a GraphQL response: {type(response).__name__}")
+            if fetch.renamed:
+                response = _client_keys(response, re.compile(re.escape(fetch.typename_key.removesuffix("typename"))
+                                                             + r"\d+__(.+)"))
             return response
         except Exception:  # noqa: BLE001 - any failure to reach a subgraph degrades to partial data
             logger.warning("subgraph %s failed", fetch.subgraph, exc_info=True)
@@ -151,11 +155,11 @@ class _Run:
         entities = (response.get("data") or {}).get("_entities")
         if isinstance(entities, list):
             for (_, origins), entity in zip(targets, entities):
-                for number, (obj, _, container, slot) in enumerate(origins):
-                    if not isinstance(entity, Mapping):  # the owning subgraph knows no such entity: it is null
-                        container[slot] = None
-                    else:  # copies: objects sharing a representation must not share nested dicts
-                        _merged(obj, entity if number == 0 else copy.deepcopy(entity))
+                if not isinstance(entity, Mapping):
+                    continue  # the subgraph knows no such entity: its fields stay unset, so null where allowed
+                for number, (obj, *_) in enumerate(origins):
+                    # copies: objects sharing a representation must not share nested dicts
+                    _merged(obj, entity if number == 0 else copy.deepcopy(entity))
         else:
             self.failed.extend(o[1] for _, origins in targets for o in origins)
         for error in response.get("errors") or ():
@@ -179,6 +183,24 @@ def _coded(error: GraphQLError, code: str) -> dict:
     extensions = dict(formatted.get("extensions") or {})
     extensions.setdefault("code", code)
     return {**formatted, "extensions": extensions}
+
+
+def _client_keys(response: Mapping, alias: re.Pattern) -> dict:
+    """The response with the planner's aliases of conflicting fields renamed back to the client's response keys,
+    in the data and in the errors' paths; an object has one runtime type, so at most one of them is in it."""
+    def key(k):
+        return m.group(1) if isinstance(k, str) and (m := alias.fullmatch(k)) else k
+
+    def data(value):
+        if isinstance(value, list):
+            return [data(v) for v in value]
+        if isinstance(value, Mapping):
+            return {key(k): data(v) for k, v in value.items()}
+        return value
+
+    errors = [{**e, "path": [key(k) for k in e["path"]]} if isinstance(e, Mapping) and isinstance(
+        e.get("path"), list) else e for e in response.get("errors") or ()]
+    return {**response, "data": data(response.get("data")), **({"errors": errors} if errors else {})}
 
 
 def _representable(value: Any, typename_key: str) -> Any:

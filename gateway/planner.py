@@ -51,6 +51,7 @@ class Fetch:
     representations_variable: str = "representations"
     root_keys: tuple[str, ...] = ()   # for root fetches: the client response keys this fetch fills
     typename_key: str = RESERVED_PREFIX + "typename"  # where objects at `path` hold their __typename
+    renamed: bool = False             # some response keys are aliased `<prefix><n>__<key>`: rename them to <key>
 
 
 @dataclass
@@ -116,6 +117,7 @@ class _Group:
     variables: set[str] = field(default_factory=set)
     deps: set["_Group"] = field(default_factory=set)
     root_keys: list[str] = field(default_factory=list)
+    renamed: bool = False            # some response keys are aliased (`_Planner.sent_key`)
 
     def after(self, other: "_Group") -> bool:
         """Whether this group (transitively) waits for `other`."""
@@ -186,6 +188,8 @@ class _Planner:
         self.need_keys: dict[str, str] = {}     # need signature -> reserved response key
         self.collectors: list[set] = []        # groups touched while planning a need (they must run first)
         self.in_progress: set = set()          # (type, field, subgraph) hops being planned: cycles are refused
+        self.shapes: dict[tuple, str] = {}      # (group, path, response key) -> the first field's type there
+        self.aliases: dict[tuple, str] = {}     # (group, path, response key, type) -> alias of a conflicting field
 
     # -- the client's selections, as the executor would see them --------------------------------------------
     def included(self, node) -> bool:
@@ -280,8 +284,9 @@ class _Planner:
         while isinstance(output, (GraphQLList, GraphQLNonNull)):
             lists += isinstance(output, GraphQLList)
             output = output.of_type
+        sent_key = self.sent_key(group, view, key, node.name.value, path)
         if not is_composite_type(output):
-            return _field(node.name.value, key, None, node.arguments or ()), None
+            return _field(node.name.value, sent_key, None, node.arguments or ()), None
         f = self.supergraph.field_in(group.subgraph, view, node.name.value)
         inner_provided = _provided(provided, node.name.value)
         if f is not None and f.provides is not None:
@@ -290,12 +295,25 @@ class _Planner:
         graph_type = self.supergraph.type_in(group.subgraph, view, node.name.value)
         selections, leftover = self.composite(group, output, graph_type, [n.selection_set for n in nodes],
                                               sub_path, inner_provided)
-        sent = _field(node.name.value, key, ast.SelectionSetNode(selections=_dedupe(selections, self.prefix)),
+        sent = _field(node.name.value, sent_key, ast.SelectionSetNode(selections=_dedupe(selections, self.prefix)),
                       node.arguments or ())
         if not leftover:
             return sent, None
         rest = _field(node.name.value, key, ast.SelectionSetNode(selections=tuple(leftover)), node.arguments or ())
         return sent, [rest]
+
+    def sent_key(self, group: _Group, view: str, key: str, name: str, path: tuple) -> str:
+        """The response key `group` asks for: the client's, unless a field under the same key at the same place
+        (in a fragment on another type) has another type in this subgraph, e.g. `Int!` on one type and `Int` on
+        the other: the subgraph would refuse such a selection, so this one gets an alias the executor renames back
+        (`<prefix><n>__<key>`: no field name starts with a digit, so it never collides with a planner key)."""
+        f = self.supergraph.field_in(group.subgraph, view, name)
+        shape = f.type if f is not None and f.type else str(self.full.get_type(view).fields[name].type)
+        first = self.shapes.setdefault((id(group), path, key), shape)
+        if first == shape:
+            return key
+        group.renamed = True
+        return self.aliases.setdefault((id(group), path, key, shape), f"{self.prefix}{len(self.aliases) + 1}__{key}")
 
     def composite(self, group: _Group, output, graph_type: str, selection_sets, path: tuple,
                   provided) -> tuple[list, list]:
@@ -540,7 +558,8 @@ def _build(group: _Group, kind: str, operation: ast.OperationDefinitionNode, num
     forwarded = tuple(d.variable.name.value for d in declared)
     if not group.path and not group.representation:
         return Fetch(group.subgraph, _operation(kind, label, declared, group.selections[""], prefix), forwarded,
-                     root_keys=tuple(dict.fromkeys(group.root_keys)), typename_key=f"{prefix}typename")
+                     root_keys=tuple(dict.fromkeys(group.root_keys)), typename_key=f"{prefix}typename",
+                     renamed=group.renamed)
     taken = {d.variable.name.value for d in operation.variable_definitions or ()}
     variable = next(v for n in range(len(taken) + 1) if (v := "_" * n + "representations") not in taken)
     representations = ast.VariableDefinitionNode(variable=ast.VariableNode(name=_name(variable)),
@@ -550,7 +569,7 @@ def _build(group: _Group, kind: str, operation: ast.OperationDefinitionNode, num
         [ast.ArgumentNode(name=_name("representations"), value=ast.VariableNode(name=_name(variable)))])
     return Fetch(group.subgraph, _operation("query", label, [representations, *declared], [entities], prefix),
                  forwarded, path=group.path, representations=dict(group.representation),
-                 representations_variable=variable, typename_key=f"{prefix}typename")
+                 representations_variable=variable, typename_key=f"{prefix}typename", renamed=group.renamed)
 
 
 def _stages(groups: list[_Group]) -> list[list[_Group]]:

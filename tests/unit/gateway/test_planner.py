@@ -143,10 +143,14 @@ async def test_a_list_is_completed_with_one_batched_entities_call(supergraph):
 
 
 async def test_representations_are_deduplicated_and_unknown_entities_become_null(supergraph):
+    """An entity the subgraph does not know (`_entities` null) keeps what other subgraphs said of it; the fields
+    it lacks are null, and a null in a non-null field propagates up with an error at its path, as in Apollo
+    Gateway (which reports that error under `extensions.valueCompletion`) and as the GraphQL spec asks."""
     result, fetcher = await run(supergraph, "{ reviews { id product { name } } }")
-    assert result == {"data": {"reviews": [
+    assert result["data"] == {"reviews": [
         {"id": "r1", "product": {"name": "Lamp"}}, {"id": "r2", "product": {"name": "Lamp"}},
-        {"id": "r3", "product": {"name": "Desk"}}, {"id": "r4", "product": None}]}}  # products knows no "99"
+        {"id": "r3", "product": {"name": "Desk"}}, {"id": "r4", "product": None}]}  # products knows no "99"
+    assert [e["path"] for e in result["errors"]] == [["reviews", 3, "product", "name"]]
     (_, variables), = fetcher.entity_calls("products")
     assert [r["id"] for r in variables["representations"]] == ["1", "2", "99"]
 
