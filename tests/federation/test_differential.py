@@ -72,6 +72,9 @@ CASES = {
     "interface-object-typename-only": ("{ overdue { __typename } }", {}),
     "interface-object-resolvable-false": (
         "{ events { title venue { __typename id name lastInspection ... on Park { acres } } } }", {}),
+    "interface-object-resolvable-false-with-a-conditional-fragment": (
+        "query($a: Boolean!) { events { venue { id ... on Park @include(if: $a) { acres lastInspection } } } }",
+        {"a": True}),
     "union-partially-known-by-each-subgraph": (
         '{ search(text: "e") { __typename ... on Project { id name status } ... on District { name population } '
         "... on Park { acres } } }", {}),
@@ -108,6 +111,8 @@ CASES = {
     "entity-unknown-to-a-subgraph": ('{ project(id: "p4") { name perCapita auditNote } }', {}),
     "entity-unknown-to-its-owner": ("{ events { title project { id name } } }", {}),
     "interface-object-unknown-entity": ("{ facilities { id lastInspection } }", {}),
+    "error-on-an-entity-in-a-union": ('{ search(text: "") { ... on Project { id riskLevel } } }', {}),
+    "error-below-a-provides-hop": ("{ permits { project { code auditNote } } }", {}),
     "error-on-a-nullable-root-field": ('{ forecast notices { id } }', {}),
     "error-on-a-non-null-root-field": ('{ ledger notices { id } }', {}),
     "null-key": ("{ permits { number inspector { badge name rank } } }", {}),
@@ -132,6 +137,9 @@ CASES = {
     "mutation-result-completed-by-other-subgraphs": (
         'mutation Rename($name: String!) { renameProject(id: "p1", name: $name) { name status perCapita } '
         'after: stamp(label: "renamed") }', {"name": "Great Bridge"}),
+    "mutation-result-with-an-error-in-another-subgraph": (
+        'mutation { a: stamp(label: "a") renamed: renameProject(id: "p2", name: "Meadow") { name riskLevel } '
+        'b: tally(label: "b") }', {}),
     "mutation-refused-in-the-middle": (
         'mutation { __typename a: stamp(label: "a") b: refuse(label: "b") c: tally(label: "c") }', {}),
 }
@@ -151,6 +159,12 @@ EXPECTED_INSTEAD: dict[str, dict] = {
         "data": {"inspections": [{"id": "f1", "lastInspection": "2024-05-01", "acres": 12},
                                  {"id": "f2", "lastInspection": None}, None]},
         "errors": [{"path": ["inspections", 2]}]},
+    # events declares Facility @key(fields: "id", resolvable: false): it has no reference resolver, so no gateway may
+    # send it `_entities`. Apollo Gateway 2.14.4 does, under a conditional fragment (to re-read `id` it already has),
+    # and adds the failure of that call as an error at the path "events.@.venue._entities".
+    "interface-object-resolvable-false-with-a-conditional-fragment": {
+        "data": {"events": [{"venue": {"id": "f1", "acres": 12, "lastInspection": "2024-05-01"}},
+                            {"venue": {"id": "f2"}}, {"venue": None}]}},
 }
 
 
