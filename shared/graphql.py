@@ -85,10 +85,23 @@ def scopes(departments: Iterable[Department]) -> list[list[str]]:
     return [[d.value] for d in sorted(departments, key=lambda d: d.value)]
 
 
+def _access(departments: Iterable[Department]) -> dict:
+    departments = set(departments)
+    if departments == set(Department) - {Department.PUBLIC}:
+        return {"authenticated": True}  # anyone signed in
+    return {"requires_scopes": scopes(departments)}
+
+
 def decision(departments: Iterable[Department], *, description: str):
     """A mutation of Article 5's table: only `departments` may call it. The gateway reads the `@requiresScopes` this
     declares and refuses anyone else before planning; the service's own check still runs (it trusts no one)."""
-    return strawberry.federation.mutation(description=description, requires_scopes=scopes(departments))
+    return strawberry.federation.mutation(description=description, **_access(departments))
+
+
+def restricted(departments: Iterable[Department], *, description: str):
+    """A query field only `departments` may read (`@requiresScopes`, or `@authenticated` for every signed-in
+    department); the resolver still checks with `require`."""
+    return strawberry.federation.field(description=description, **_access(departments))
 
 
 def require(identity: Identity, *departments: Department, action: str) -> None:

@@ -93,35 +93,40 @@ async def _engagement(info: strawberry.Info, command) -> AuditEngagementPayload:
 
 @strawberry.type
 class Mutation:
-    @decision(AUTHORITY[Command.COMMIT_DRAW], description="R-AUD-1/R-AUD-2: freeze the year's population (20M yuan and above in full; "
-                                     "the rest the frame) and publish the commitment. Emits audit.draw.committed.v1.")
+    @decision(AUTHORITY[Command.COMMIT_DRAW],
+              description="R-AUD-1/R-AUD-2: freeze the year's population (20M yuan and above in full; "
+                          "the rest the frame) and publish the commitment. Emits audit.draw.committed.v1.")
     async def commit_audit_draw(self, info: strawberry.Info, input: CommitAuditDrawInput) -> AuditPlanPayload:
         command = CommitDraw(jurisdiction=input.jurisdiction, year=input.year, proportion=input.proportion,
                              method=input.method, stratify_by=input.stratify_by,
                              seed_commitment=input.seed_commitment, randomness_source=input.randomness_source)
         return await _plan(info, plans.commit_draw(info.context.runtime.uow, command, _signed_in(info)))
 
-    @decision(AUTHORITY[Command.REVEAL_DRAW], description="R-AUD-2: reveal the seed; refused unless it matches the commitment. Draws and "
-                                     "emits audit.draw.revealed.v1.")
+    @decision(AUTHORITY[Command.REVEAL_DRAW],
+              description="R-AUD-2: reveal the seed; refused unless it matches the commitment. Draws and "
+                          "emits audit.draw.revealed.v1.")
     async def reveal_audit_draw(self, info: strawberry.Info, plan_id: strawberry.ID, seed: str,
                                 randomness_source: str | None = None) -> AuditPlanPayload:
         return await _plan(info, plans.reveal_draw(info.context.runtime.uow, str(plan_id), seed, randomness_source,
                                                    _signed_in(info)))
 
-    @decision(AUTHORITY[Command.OPEN_ENGAGEMENT], description="Open the audit engagement of a project in its year's plan.")
+    @decision(AUTHORITY[Command.OPEN_ENGAGEMENT],
+              description="Open the audit engagement of a project in its year's plan.")
     async def open_audit_engagement(self, info: strawberry.Info,
                                     project_id: strawberry.ID) -> AuditEngagementPayload:
         return await _engagement(info, engagements.open_engagement(info.context.runtime.uow, str(project_id),
                                                              _signed_in(info)))
 
-    @decision(AUTHORITY[Command.START_FIELDWORK], description="Start an engagement's fieldwork (现场审计).")
+    @decision(AUTHORITY[Command.START_FIELDWORK],
+              description="Start an engagement's fieldwork (现场审计).")
     async def start_audit_fieldwork(self, info: strawberry.Info,
                                     engagement_id: strawberry.ID) -> AuditEngagementPayload:
         return await _engagement(info, engagements.start_fieldwork(info.context.runtime.uow, str(engagement_id),
                                                              _signed_in(info)))
 
-    @decision(AUTHORITY[Command.PUBLISH_FINDING], description="R-FIN-4: publish a finding with its type, amount and evidence. Emits "
-                                     "audit.finding.published.v1, on which Finance acts.")
+    @decision(AUTHORITY[Command.PUBLISH_FINDING],
+              description="R-FIN-4: publish a finding with its type, amount and evidence. Emits "
+                          "audit.finding.published.v1, on which Finance acts.")
     async def publish_audit_finding(self, info: strawberry.Info, engagement_id: strawberry.ID,
                                     input: AuditFindingInput) -> AuditFindingPayload:
         finding = FindingInput(violation_type=input.violation_type, amount=input.amount, summary=input.summary,
@@ -135,7 +140,8 @@ class Mutation:
             shown = await reads.engagement_for_caller(session, engagement, info.context.identity)
         return AuditFindingPayload(finding=finding_type(published, True), engagement=shown, user_errors=[])
 
-    @decision(AUTHORITY[Command.CLOSE_ENGAGEMENT], description="Close an engagement with its conclusion (审计结论).")
+    @decision(AUTHORITY[Command.CLOSE_ENGAGEMENT],
+              description="Close an engagement with its conclusion (审计结论).")
     async def close_audit_engagement(self, info: strawberry.Info, engagement_id: strawberry.ID,
                                      conclusion: str) -> AuditEngagementPayload:
         return await _engagement(info, engagements.close_engagement(info.context.runtime.uow, str(engagement_id),

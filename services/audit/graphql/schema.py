@@ -23,7 +23,7 @@ from services.audit.graphql.types import (
 )
 from shared.auth import Department
 from shared.clock import as_utc
-from shared.graphql import Fen, require, subgraph_schema
+from shared.graphql import Fen, require, restricted, subgraph_schema
 
 
 def _limit(first: int, ceiling: int = 1000) -> int:
@@ -77,7 +77,8 @@ class Project:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The Audit Bureau's project register of a jurisdiction.")
+    @restricted([Department.AUDIT_BUREAU],
+                description="The Audit Bureau's project register of a jurisdiction.")
     async def audit_register(self, info: strawberry.Info, jurisdiction: str = "CITY",
                              first: int = 100) -> list[AuditRegisterEntry]:
         require(info.context.identity, Department.AUDIT_BUREAU, action="reading the audit register")
@@ -87,8 +88,9 @@ class Query:
                 .order_by(register.c.code).limit(_limit(first)))).mappings().all()
         return [_entry(row) for row in rows]
 
-    @strawberry.field(description="R-AUD-1/R-AUD-2: the annual audit plan of a jurisdiction and year, with its "
-                                  "published draw.")
+    @restricted(PLAN_READERS,
+                description="R-AUD-1/R-AUD-2: the annual audit plan of a jurisdiction and year, with its "
+                            "published draw.")
     async def audit_plan(self, info: strawberry.Info, jurisdiction: str, year: int) -> AuditPlan | None:
         identity = info.context.identity
         require(identity, *PLAN_READERS, action="reading the annual audit plans")
@@ -99,7 +101,8 @@ class Query:
                 return None
             return await reads.plan_for_caller(session, plan, await repository.members(plan.id), identity)
 
-    @strawberry.field(description="The annual audit plans, latest year first.")
+    @restricted(PLAN_READERS,
+                description="The annual audit plans, latest year first.")
     async def audit_plans(self, info: strawberry.Info, jurisdiction: str | None = None, year: int | None = None,
                           first: int = 20) -> list[AuditPlan]:
         identity = info.context.identity
@@ -109,20 +112,23 @@ class Query:
             return [await reads.plan_for_caller(session, plan, await repository.members(plan.id), identity)
                     for plan in await repository.list(jurisdiction, year, _limit(first, 100))]
 
-    @strawberry.field(description="Audit engagements, oldest first.")
+    @restricted(PLAN_READERS,
+                description="Audit engagements, oldest first.")
     async def audit_engagements(self, info: strawberry.Info, status: EngagementStatusEnum | None = None,
                                 first: int = 100) -> list[AuditEngagement]:
         require(info.context.identity, *PLAN_READERS, action="reading the audit engagements")
         async with info.context.runtime.sessions() as session:
             return await reads.engagements_for_caller(session, status, _limit(first), info.context.identity)
 
-    @strawberry.field(description="R-OVS-1: the Audit Bureau's hash-chained audit trail, entries after `afterSeq`.")
+    @restricted(TRAIL_READERS,
+                description="R-OVS-1: the Audit Bureau's hash-chained audit trail, entries after `afterSeq`.")
     async def audit_trail(self, info: strawberry.Info, after_seq: int = 0, first: int = 100) -> list[AuditTrailEntry]:
         require(info.context.identity, *TRAIL_READERS, action="reading the audit trail")
         async with info.context.runtime.sessions() as session:
             return await reads.trail_for_caller(session, max(0, after_seq), _limit(first), info.context.identity)
 
-    @strawberry.field(description="R-OVS-1: walk the whole audit trail and report the first broken link, if any.")
+    @restricted(TRAIL_READERS,
+                description="R-OVS-1: walk the whole audit trail and report the first broken link, if any.")
     async def audit_trail_verification(self, info: strawberry.Info) -> AuditTrailVerification:
         require(info.context.identity, *TRAIL_READERS, action="verifying the audit trail")
         async with info.context.runtime.sessions() as session:

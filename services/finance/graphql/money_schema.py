@@ -13,7 +13,7 @@ from services.finance.graphql import money_types as t
 from services.finance.graphql import readers
 from services.finance.service_layer import funds, oversight, payments, sanctions
 from shared.auth import Department
-from shared.graphql import Fen, UserError, decision, require, run_command
+from shared.graphql import Fen, UserError, decision, require, restricted, run_command
 
 PLAN_READERS = (Department.FINANCE_BUREAU, Department.APPROVAL_BUREAU, Department.LEADING_GROUP,
                 Department.AUDIT_BUREAU, Department.SUPERVISORY_COMMISSION)
@@ -129,21 +129,24 @@ async def _plan_payload(info: strawberry.Info, command) -> SpecialFundPlanPayloa
 
 @strawberry.type
 class MoneyQuery:
-    @strawberry.field(description="R-PLN-2: the special-fund annual plan of a jurisdiction and year.")
+    @restricted(PLAN_READERS,
+                description="R-PLN-2: the special-fund annual plan of a jurisdiction and year.")
     async def special_fund_plan(self, info: strawberry.Info, jurisdiction: str, year: int) -> t.SpecialFundPlan | None:
         require(info.context.identity, *PLAN_READERS, action="reading special-fund plans")
         async with info.context.runtime.sessions() as session:
             plan = await PlanRepository(session).get(jurisdiction, year)
             return await readers.special_fund_plan_view(session, plan, info.context.identity) if plan else None
 
-    @strawberry.field(description="R-PLN-2: special-fund annual plans, by year and jurisdiction.")
+    @restricted(PLAN_READERS,
+                description="R-PLN-2: special-fund annual plans, by year and jurisdiction.")
     async def special_fund_plans(self, info: strawberry.Info, year: int | None = None) -> list[t.SpecialFundPlan]:
         require(info.context.identity, *PLAN_READERS, action="reading special-fund plans")
         async with info.context.runtime.sessions() as session:
             return [await readers.special_fund_plan_view(session, plan, info.context.identity)
                     for plan in await PlanRepository(session).list(year=year)]
 
-    @strawberry.field(description="R-FIN-4: audit findings received; by default those Finance must still decide.")
+    @restricted([Department.FINANCE_BUREAU],
+                description="R-FIN-4: audit findings received; by default those Finance must still decide.")
     async def audit_findings_for_sanction(self, info: strawberry.Info, awaiting_sanction: bool = True,
                                           first: int = 50) -> list[t.FinanceAuditFinding]:
         require(info.context.identity, Department.FINANCE_BUREAU, action="listing audit findings for sanction")
@@ -155,7 +158,8 @@ class MoneyQuery:
 
 @strawberry.type
 class MoneyMutation:
-    @decision(PERMISSIONS[Command.SET_FUND_ALLOCATION].departments, description="R-FIN-2: Finance sets a year's allocation by progress.")
+    @decision(PERMISSIONS[Command.SET_FUND_ALLOCATION].departments,
+              description="R-FIN-2: Finance sets a year's allocation by progress.")
     async def set_fund_allocation(self, info: strawberry.Info, input: SetFundAllocationInput) -> FundPlanPayload:
         command = funds.SetFundAllocation(str(input.project_id), input.year, input.amount, input.progress_note)
         project_id, errors = await run_command(
@@ -166,28 +170,32 @@ class MoneyMutation:
             return FundPlanPayload(fund_plan=(await readers.fund_plans(session, [project_id]))[project_id],
                                    user_errors=[])
 
-    @decision(PERMISSIONS[Command.DRAFT_SPECIAL_FUND_PLAN].departments, description="R-PLN-2: Finance drafts (or redrafts) the special-fund plan from the year's "
-                                      "allocations of the jurisdiction's projects.")
+    @decision(PERMISSIONS[Command.DRAFT_SPECIAL_FUND_PLAN].departments,
+              description="R-PLN-2: Finance drafts (or redrafts) the special-fund plan from the year's "
+                          "allocations of the jurisdiction's projects.")
     async def draft_special_fund_plan(self, info: strawberry.Info, jurisdiction: str,
                                       year: int) -> SpecialFundPlanPayload:
         return await _plan_payload(info, funds.draft_special_fund_plan(
             info.context.runtime.uow, jurisdiction, year, info.context.identity))
 
-    @decision(PERMISSIONS[Command.SIGN_SPECIAL_FUND_PLAN].departments, description="R-PLN-2: the Finance Bureau or the Approval Bureau signs the drafted plan for "
-                                      "its department; with both signatures it goes to the Leading Group.")
+    @decision(PERMISSIONS[Command.SIGN_SPECIAL_FUND_PLAN].departments,
+              description="R-PLN-2: the Finance Bureau or the Approval Bureau signs the drafted plan for "
+                          "its department; with both signatures it goes to the Leading Group.")
     async def sign_special_fund_plan(self, info: strawberry.Info, jurisdiction: str,
                                      year: int) -> SpecialFundPlanPayload:
         return await _plan_payload(info, funds.sign_special_fund_plan(
             info.context.runtime.uow, jurisdiction, year, info.context.identity))
 
-    @decision(PERMISSIONS[Command.REVIEW_SPECIAL_FUND_PLAN].departments, description="R-PLN-2: the Leading Group approves the plan, or returns it with reasons.")
+    @decision(PERMISSIONS[Command.REVIEW_SPECIAL_FUND_PLAN].departments,
+              description="R-PLN-2: the Leading Group approves the plan, or returns it with reasons.")
     async def review_special_fund_plan(self, info: strawberry.Info, jurisdiction: str, year: int, approve: bool,
                                        reason: str | None = None) -> SpecialFundPlanPayload:
         return await _plan_payload(info, funds.review_special_fund_plan(
             info.context.runtime.uow, jurisdiction, year, approve=approve, reason=reason,
             actor=info.context.identity))
 
-    @decision(PERMISSIONS[Command.MAKE_PAYMENT].departments, description="R-FIN-1: pay a tranche; idempotent by the client's key.")
+    @decision(PERMISSIONS[Command.MAKE_PAYMENT].departments,
+              description="R-FIN-1: pay a tranche; idempotent by the client's key.")
     async def make_payment(self, info: strawberry.Info, input: MakePaymentInput) -> PaymentPayload:
         request = PaymentRequest(str(input.project_id), TrancheKind(input.kind.value), input.tranche, input.purpose,
                                  input.amount, input.idempotency_key)
@@ -197,8 +205,9 @@ class MoneyMutation:
             return PaymentPayload(payment=None, replayed=False, user_errors=errors)
         return PaymentPayload(payment=readers.payment(result[0]), replayed=result[1], user_errors=[])
 
-    @decision(PERMISSIONS[Command.IMPOSE_SANCTION].departments, description="R-FIN-4: reduce the budget, stop payments or order recovery, on an audit "
-                                      "finding or a spot check that found misuse.")
+    @decision(PERMISSIONS[Command.IMPOSE_SANCTION].departments,
+              description="R-FIN-4: reduce the budget, stop payments or order recovery, on an audit "
+                          "finding or a spot check that found misuse.")
     async def impose_sanction(self, info: strawberry.Info, input: ImposeSanctionInput) -> SanctionPayload:
         command = sanctions.ImposeSanction(SanctionKind(input.kind.value), input.amount, input.reason,
                                            str(input.finding_id) if input.finding_id else None,
@@ -207,27 +216,31 @@ class MoneyMutation:
             sanctions.impose_sanction(info.context.runtime.uow, command, info.context.identity))
         return SanctionPayload(sanction=readers.sanction(result) if result else None, user_errors=errors)
 
-    @decision(PERMISSIONS[Command.REVIEW_SETTLEMENT].departments, description="R-FIN-6: the settlement review (结决算评审) of an accepted project below 20M "
-                                      "yuan.")
+    @decision(PERMISSIONS[Command.REVIEW_SETTLEMENT].departments,
+              description="R-FIN-6: the settlement review (结决算评审) of an accepted project below 20M "
+                          "yuan.")
     async def review_settlement(self, info: strawberry.Info, input: ReviewSettlementInput) -> SettlementReviewPayload:
         result, errors = await run_command(oversight.review_settlement(
             info.context.runtime.uow, str(input.project_id), input.settlement_amount, input.note,
             info.context.identity))
         return SettlementReviewPayload(settlement=readers.settlement(result) if result else None, user_errors=errors)
 
-    @decision(PERMISSIONS[Command.GRANT_REWARD].departments, description="R-FIN-3: a reward or subsidy (奖补) for a self-funded project after completion.")
+    @decision(PERMISSIONS[Command.GRANT_REWARD].departments,
+              description="R-FIN-3: a reward or subsidy (奖补) for a self-funded project after completion.")
     async def grant_reward(self, info: strawberry.Info, input: GrantRewardInput) -> RewardPayload:
         result, errors = await run_command(oversight.grant_reward(
             info.context.runtime.uow, str(input.project_id), input.amount, input.reason, info.context.identity))
         return RewardPayload(reward=readers.reward(result) if result else None, user_errors=errors)
 
-    @decision(PERMISSIONS[Command.OPEN_SPOT_CHECK].departments, description="R-FIN-5: open a spot check of any project's fund use.")
+    @decision(PERMISSIONS[Command.OPEN_SPOT_CHECK].departments,
+              description="R-FIN-5: open a spot check of any project's fund use.")
     async def open_spot_check(self, info: strawberry.Info, input: OpenSpotCheckInput) -> SpotCheckPayload:
         result, errors = await run_command(oversight.open_spot_check(
             info.context.runtime.uow, str(input.project_id), input.scope, info.context.identity))
         return SpotCheckPayload(spot_check=readers.spot_check(result) if result else None, user_errors=errors)
 
-    @decision(PERMISSIONS[Command.RECORD_SPOT_CHECK_RESULT].departments, description="R-FIN-5: record a spot check's result; it is final.")
+    @decision(PERMISSIONS[Command.RECORD_SPOT_CHECK_RESULT].departments,
+              description="R-FIN-5: record a spot check's result; it is final.")
     async def record_spot_check_result(self, info: strawberry.Info,
                                        input: RecordSpotCheckResultInput) -> SpotCheckPayload:
         result, errors = await run_command(oversight.record_spot_check_result(

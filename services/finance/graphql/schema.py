@@ -18,7 +18,7 @@ from services.finance.graphql.types import (
     from_domain,
 )
 from shared.auth import Department
-from shared.graphql import Fen, UserError, decision, require, run_command, subgraph_schema
+from shared.graphql import Fen, UserError, decision, require, restricted, run_command, subgraph_schema
 
 
 @strawberry.type
@@ -33,7 +33,8 @@ def _payload(result: BudgetReviewCase | None, errors: list[UserError]) -> Budget
 
 @strawberry.type
 class Query(MoneyQuery):
-    @strawberry.field(description="Budget-review cases, for the Finance Bureau.")
+    @restricted([Department.FINANCE_BUREAU],
+                description="Budget-review cases, for the Finance Bureau.")
     async def budget_reviews(self, info: strawberry.Info, status: BudgetReviewStatusEnum | None = None,
                              first: int = 50) -> list[BudgetReview]:
         require(info.context.identity, Department.FINANCE_BUREAU, action="listing budget reviews")
@@ -46,9 +47,10 @@ class Query(MoneyQuery):
 
 @strawberry.type
 class Mutation(MoneyMutation):
-    @decision(TRANSITIONS[Action.SET_LINE].departments, description="R-REV-2: the Finance Bureau approves one cost line (approved ≤ requested; "
-                                      "all approved lines ≤ the approved estimate). Setting a category again "
-                                      "replaces its line.")
+    @decision(TRANSITIONS[Action.SET_LINE].departments,
+              description="R-REV-2: the Finance Bureau approves one cost line (approved ≤ requested; "
+                          "all approved lines ≤ the approved estimate). Setting a category again "
+                          "replaces its line.")
     async def set_budget_line(self, info: strawberry.Info, project_id: strawberry.ID,
                               category: BudgetLineCategoryEnum, requested_amount: Fen, approved_amount: Fen,
                               note: str | None = None) -> BudgetReviewPayload:
@@ -58,8 +60,9 @@ class Mutation(MoneyMutation):
         runtime = info.context.runtime
         return _payload(*await run_command(commands.set_budget_line(runtime.uow, command, info.context.identity)))
 
-    @decision(TRANSITIONS[Action.ISSUE_REPORT].departments, description="R-REV-2 / R-REV-3: the Finance Bureau issues the budget review report "
-                                      "(预算评审报告); the case becomes REPORTED and final.")
+    @decision(TRANSITIONS[Action.ISSUE_REPORT].departments,
+              description="R-REV-2 / R-REV-3: the Finance Bureau issues the budget review report "
+                          "(预算评审报告); the case becomes REPORTED and final.")
     async def issue_budget_review_report(self, info: strawberry.Info, project_id: strawberry.ID) -> BudgetReviewPayload:
         runtime = info.context.runtime
         return _payload(*await run_command(

@@ -105,38 +105,44 @@ async def _vendor(command) -> VendorQualificationPayload:
 
 @strawberry.type
 class Mutation:
-    @decision(AUTHORITY[Command.CONFIRM_CLASSIFICATION], description="The Secrecy Bureau confirms a project classified at a level, or corrects the "
-                                     "level (定密). Emits secrecy.classification.confirmed.v1.")
+    @decision(AUTHORITY[Command.CONFIRM_CLASSIFICATION],
+              description="The Secrecy Bureau confirms a project classified at a level, or corrects the "
+                          "level (定密). Emits secrecy.classification.confirmed.v1.")
     async def confirm_classification(self, info: strawberry.Info, project_id: strawberry.ID,
                                      level: SecrecyLevelEnum, reason: str | None = None) -> ClassificationPayload:
         return await _classification(projects.confirm_classification(
             info.context.runtime.uow, str(project_id), level, _signed_in(info), reason))
 
-    @decision(AUTHORITY[Command.DECLASSIFY_PROJECT], description="The Secrecy Bureau decides a project is not, or no longer, classified (解密), "
-                                     "giving its reason. Emits secrecy.classification.confirmed.v1.")
+    @decision(AUTHORITY[Command.DECLASSIFY_PROJECT],
+              description="The Secrecy Bureau decides a project is not, or no longer, classified (解密), "
+                          "giving its reason. Emits secrecy.classification.confirmed.v1.")
     async def declassify_project(self, info: strawberry.Info, project_id: strawberry.ID,
                                  reason: str) -> ClassificationPayload:
         return await _classification(projects.declassify_project(
             info.context.runtime.uow, str(project_id), reason, _signed_in(info)))
 
-    @decision(AUTHORITY[Command.PASS_SECRECY_REVIEW], description="R-REV-3: the secrecy review passes, with the bureau's opinion.")
+    @decision(AUTHORITY[Command.PASS_SECRECY_REVIEW],
+              description="R-REV-3: the secrecy review passes, with the bureau's opinion.")
     async def pass_secrecy_review(self, info: strawberry.Info, project_id: strawberry.ID,
                                   opinion: str) -> SecrecyReviewPayload:
         return await _review(projects.pass_secrecy_review(
             info.context.runtime.uow, str(project_id), opinion, _signed_in(info)))
 
-    @decision(AUTHORITY[Command.FAIL_SECRECY_REVIEW], description="R-REV-3: the secrecy review fails, with the reasons the unit must fix.")
+    @decision(AUTHORITY[Command.FAIL_SECRECY_REVIEW],
+              description="R-REV-3: the secrecy review fails, with the reasons the unit must fix.")
     async def fail_secrecy_review(self, info: strawberry.Info, project_id: strawberry.ID,
                                   reasons: list[str]) -> SecrecyReviewPayload:
         return await _review(projects.fail_secrecy_review(
             info.context.runtime.uow, str(project_id), reasons, _signed_in(info)))
 
-    @decision(AUTHORITY[Command.REOPEN_SECRECY_REVIEW], description="R-REV-3: a failed secrecy review is reopened after the unit fixed things.")
+    @decision(AUTHORITY[Command.REOPEN_SECRECY_REVIEW],
+              description="R-REV-3: a failed secrecy review is reopened after the unit fixed things.")
     async def reopen_secrecy_review(self, info: strawberry.Info, project_id: strawberry.ID) -> SecrecyReviewPayload:
         return await _review(projects.reopen_secrecy_review(info.context.runtime.uow, str(project_id),
                                                             _signed_in(info)))
 
-    @decision(AUTHORITY[Command.REGISTER_VENDOR_QUALIFICATION], description="R-IMP-2: register or renew a vendor's classified-integration qualification.")
+    @decision(AUTHORITY[Command.REGISTER_VENDOR_QUALIFICATION],
+              description="R-IMP-2: register or renew a vendor's classified-integration qualification.")
     async def register_vendor_qualification(self, info: strawberry.Info,
                                             input: VendorQualificationInput) -> VendorQualificationPayload:
         application = QualificationApplication(
@@ -146,14 +152,16 @@ class Mutation:
         return await _vendor(vendors.register_vendor_qualification(info.context.runtime.uow, application,
                                                                    _signed_in(info)))
 
-    @decision(AUTHORITY[Command.REVOKE_VENDOR_QUALIFICATION], description="R-IMP-2: revoke a vendor's qualification with effect from a day.")
+    @decision(AUTHORITY[Command.REVOKE_VENDOR_QUALIFICATION],
+              description="R-IMP-2: revoke a vendor's qualification with effect from a day.")
     async def revoke_vendor_qualification(self, info: strawberry.Info, vendor_id: strawberry.ID, reason: str,
                                           effective_on: date) -> VendorQualificationPayload:
         return await _vendor(vendors.revoke_vendor_qualification(
             info.context.runtime.uow, str(vendor_id), reason, effective_on, _signed_in(info)))
 
-    @decision(AUTHORITY[Command.RECORD_GRADED_PROTECTION_EVALUATION], description="R-SEC-1: record a graded-protection evaluation (分级保护测评) of an accepted "
-                                     "classified project.")
+    @decision(AUTHORITY[Command.RECORD_GRADED_PROTECTION_EVALUATION],
+              description="R-SEC-1: record a graded-protection evaluation (分级保护测评) of an accepted "
+                          "classified project.")
     async def record_graded_protection_evaluation(self, info: strawberry.Info, project_id: strawberry.ID,
                                                   input: GradedProtectionEvaluationInput) -> PreUseReviewPayload:
         return await _pre_use(projects.record_graded_protection_evaluation(
@@ -161,12 +169,14 @@ class Mutation:
             report_number=input.report_number, evaluated_on=input.evaluated_on, conclusion=input.conclusion,
             findings=list(input.findings)))
 
-    @decision(AUTHORITY[Command.APPROVE_PRE_USE], description="R-ACC-5: approve use, on a PASSED graded-protection evaluation. Emits "
-                                     "secrecy.pre_use.approved.v1.")
+    @decision(AUTHORITY[Command.APPROVE_PRE_USE],
+              description="R-ACC-5: approve use, on a PASSED graded-protection evaluation. Emits "
+                          "secrecy.pre_use.approved.v1.")
     async def approve_pre_use(self, info: strawberry.Info, project_id: strawberry.ID) -> PreUseReviewPayload:
         return await _pre_use(projects.approve_pre_use(info.context.runtime.uow, str(project_id), _signed_in(info)))
 
-    @decision(AUTHORITY[Command.REFUSE_PRE_USE], description="R-ACC-5: refuse use, with the reasons.")
+    @decision(AUTHORITY[Command.REFUSE_PRE_USE],
+              description="R-ACC-5: refuse use, with the reasons.")
     async def refuse_pre_use(self, info: strawberry.Info, project_id: strawberry.ID,
                              reasons: list[str]) -> PreUseReviewPayload:
         return await _pre_use(projects.refuse_pre_use(info.context.runtime.uow, str(project_id), reasons,

@@ -27,7 +27,7 @@ from services.secrecy.graphql.types import (
 )
 from services.secrecy.service_layer.vendors import check_vendor_qualification
 from shared.auth import Department
-from shared.graphql import require, subgraph_schema
+from shared.graphql import require, restricted, subgraph_schema
 
 # The vendor register is a register of vendors, not of projects: every signed-in department may read it.
 SIGNED_IN = tuple(d for d in Department if d is not Department.PUBLIC)
@@ -64,7 +64,8 @@ class Project:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="Projects declared classified that await the Secrecy Bureau's confirmation.")
+    @restricted([Department.SECRECY_BUREAU],
+                description="Projects declared classified that await the Secrecy Bureau's confirmation.")
     async def classifications_to_confirm(self, info: strawberry.Info, first: int = 100) -> list[Classification]:
         require(info.context.identity, Department.SECRECY_BUREAU, action="reading the classification queue")
         async with info.context.runtime.sessions() as session:
@@ -72,7 +73,8 @@ class Query:
                                                                            _limit(first))
         return [classification_from_domain(entry) for entry in entries]
 
-    @strawberry.field(description="R-REV-3: the Secrecy Bureau's secrecy-review cases, oldest first.")
+    @restricted([Department.SECRECY_BUREAU],
+                description="R-REV-3: the Secrecy Bureau's secrecy-review cases, oldest first.")
     async def secrecy_reviews(self, info: strawberry.Info, status: SecrecyReviewStatusEnum | None = None,
                               first: int = 100) -> list[SecrecyReview]:
         require(info.context.identity, Department.SECRECY_BUREAU, action="reading the secrecy-review queue")
@@ -80,7 +82,8 @@ class Query:
             cases = await SecrecyRepository(session).reviews_with_status(status, _limit(first))
         return [review_from_domain(case) for case in cases]
 
-    @strawberry.field(description="R-ACC-5: the Secrecy Bureau's reviews before use, oldest first.")
+    @restricted([Department.SECRECY_BUREAU],
+                description="R-ACC-5: the Secrecy Bureau's reviews before use, oldest first.")
     async def pre_use_reviews(self, info: strawberry.Info, status: PreUseStatusEnum | None = None,
                               first: int = 100) -> list[PreUseReview]:
         require(info.context.identity, Department.SECRECY_BUREAU, action="reading the pre-use review queue")
@@ -88,8 +91,9 @@ class Query:
             cases = await SecrecyRepository(session).pre_use_reviews_with_status(status, _limit(first))
         return [pre_use_from_domain(case) for case in cases]
 
-    @strawberry.field(description="R-IMP-2: the register of vendors' classified-integration qualifications, by "
-                                  "vendor id; pass the last vendor id as `after` for more.")
+    @restricted(SIGNED_IN,
+                description="R-IMP-2: the register of vendors' classified-integration qualifications, by "
+                            "vendor id; pass the last vendor id as `after` for more.")
     async def vendor_qualifications(self, info: strawberry.Info, first: int = 100,
                                     after: strawberry.ID | None = None) -> list[VendorQualification]:
         require(info.context.identity, *SIGNED_IN, action="reading the vendor-qualification register")
@@ -98,8 +102,9 @@ class Query:
                                                          after=str(after) if after is not None else None)
         return [vendor_from_domain(q) for q in found]
 
-    @strawberry.field(description="R-IMP-2: may the vendor take part in a classified project on this day, for this "
-                                  "scope? When not, the reason says why.")
+    @restricted(SIGNED_IN,
+                description="R-IMP-2: may the vendor take part in a classified project on this day, for this "
+                            "scope? When not, the reason says why.")
     async def vendor_qualification_check(self, info: strawberry.Info, vendor_id: strawberry.ID, on: date,
                                          scope: QualificationScopeEnum) -> VendorQualificationCheck:
         require(info.context.identity, *SIGNED_IN, action="checking a vendor's qualification")
