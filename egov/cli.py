@@ -53,20 +53,26 @@ def cmd_serve(args) -> None:
     port = args.port or DEFAULT_PORTS[args.service]
     if args.service == "gateway":
         from gateway.app import create_gateway_app
+        from gateway.persisted import PersistedDocuments
 
         if args.subgraphs or args.supergraph:
             settings = settings.model_copy(update={
                 "subgraphs_file": Path(args.subgraphs) if args.subgraphs else None,
                 "supergraph_file": Path(args.supergraph) if args.supergraph else None})
-        if args.subgraphs:
-            try:
+        if args.trusted_documents:
+            settings = settings.model_copy(update={"trusted_documents_file": Path(args.trusted_documents)})
+        if args.trusted_documents_only:
+            settings = settings.model_copy(update={"trusted_documents_only": True})
+        try:
+            if args.subgraphs:
                 settings.subgraph_urls()
-            except (OSError, ValueError) as exc:
-                sys.exit(f"egov serve gateway: {exc}")
+            PersistedDocuments.from_settings(settings)
+        except (OSError, ValueError) as exc:
+            sys.exit(f"egov serve gateway: {exc}")
         _uvicorn(create_gateway_app(settings), args.host, port)
         return
-    if args.subgraphs or args.supergraph:
-        sys.exit("egov serve: --subgraphs and --supergraph are for the gateway")
+    if args.subgraphs or args.supergraph or args.trusted_documents:
+        sys.exit("egov serve: --subgraphs, --supergraph and --trusted-documents are for the gateway")
     from egov.registry import SERVICES
     from shared.service import ServiceRuntime, create_service_app
 
@@ -159,6 +165,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help='gateway: a JSON list of {"name": ..., "url": ...} (also SUBGRAPHS_FILE / SUBGRAPHS)')
     serve.add_argument("--supergraph", metavar="FILE",
                        help="gateway: a supergraph SDL composed by Apollo's tooling (also SUPERGRAPH_FILE)")
+    serve.add_argument("--trusted-documents", metavar="FILE",
+                       help="gateway: the operations front-ends shipped, sendable by hash: an Apollo persisted-query "
+                            "manifest or a {hash: document} map (also TRUSTED_DOCUMENTS_FILE)")
+    serve.add_argument("--trusted-documents-only", action="store_true",
+                       help="gateway: run only those documents (also TRUSTED_DOCUMENTS_ONLY=true)")
     serve.set_defaults(func=cmd_serve)
 
     graph = commands.add_parser("graph", help="the federated graph")

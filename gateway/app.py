@@ -22,6 +22,7 @@ from strawberry.http.ides import get_graphql_ide_html
 from gateway.execution import execute
 from gateway.graph import GraphSource, RecentOperations
 from gateway.limits import max_aliases_rule, max_cost_rule, max_depth_rule
+from gateway.persisted import PersistedDocuments, PersistedQueryError
 from gateway.supergraph import Supergraph
 from shared.auth import PUBLIC, AuthError, Identity, TokenVerifier
 from shared.graphql_over_http import BAD_REQUEST, GRAPHQL_RESPONSE, JSON, error_response as _error
@@ -43,6 +44,7 @@ class Gateway:
         self.source = GraphSource(settings, client, urls)
         self.operations = RecentOperations()
         self.verifier = TokenVerifier(settings)
+        self.documents = PersistedDocuments.from_settings(settings)
         self.rules = [max_depth_rule(settings.max_depth), max_aliases_rule(settings.max_aliases),
                       max_cost_rule(settings.max_cost)]
 
@@ -108,6 +110,16 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
     app = FastAPI(title="egov gateway", lifespan=lifespan)
     app.state.gateway = gateway
 
+    def persisted(body, media: str):
+        """(the request with the persisted document it names filled in, None), or (None, the refusal)."""
+        if not isinstance(body, dict):
+            return body, None
+        try:
+            return gateway.documents.resolve(body), None
+        except PersistedQueryError as exc:
+            headers = {"cache-control": "private, no-cache, must-revalidate"} if exc.status == 200 else None
+            return None, _error(str(exc), exc.code, exc.status, media, headers=headers)
+
     async def answer(request: Request, body: dict, media: str):
         authorization = request.headers.get("authorization")
         try:
@@ -139,6 +151,11 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
                     body[name] = json.loads(params[name])
         except ValueError:
             return _error("variables and extensions must be JSON", BAD_REQUEST, 400, media)
+        if "documentId" in params:
+            body["documentId"] = params["documentId"]
+        body, refused = persisted(body, media)
+        if refused is not None:
+            return refused
         if problem := _request_problem(body):
             return _error(problem, BAD_REQUEST, 400, media)
         if _is_mutation(body):
@@ -160,6 +177,9 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
             body = json.loads(body_bytes)
         except ValueError as exc:
             return _error(f"bad request: the body is not JSON: {exc}", BAD_REQUEST, 400, media)
+        body, refused = persisted(body, media)
+        if refused is not None:
+            return refused
         if problem := _request_problem(body):
             return _error(f"bad request: {problem}", BAD_REQUEST, 400, media)
         return await answer(request, body, media)

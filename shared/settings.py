@@ -72,7 +72,8 @@ class GatewaySettings(Settings):
     The graph comes from, in this order: SUPERGRAPH_FILE (a supergraph SDL composed by Apollo's tooling or ours),
     SUBGRAPHS_FILE or SUBGRAPHS (a JSON list of {"name": ..., "url": ...}), else the four bureaus at the URLs
     below. Every SUBGRAPH_POLL_INTERVAL seconds (0: never) the gateway looks again and switches to the new graph
-    only if it composes."""
+    only if it composes. TRUSTED_DOCUMENTS_FILE names the operations the front-ends shipped, which clients may
+    send by hash; with TRUSTED_DOCUMENTS_ONLY=true nothing else runs (`gateway.persisted`)."""
 
     approval_url: str = "http://127.0.0.1:8001/graphql"
     finance_url: str = "http://127.0.0.1:8002/graphql"
@@ -87,6 +88,8 @@ class GatewaySettings(Settings):
     max_aliases: int = Field(default=30, gt=0)
     max_cost: int = Field(default=5000, gt=0)
     subgraph_timeout: float = Field(default=30.0, gt=0)
+    trusted_documents_file: Path | None = None  # the operations front-ends shipped (persisted-query manifest)
+    trusted_documents_only: bool = False        # production: run only those (needs the file)
 
     def required_in_production(self) -> list[tuple[str, object]]:
         # The gateway has no database and no broker of its own; it only verifies tokens.
