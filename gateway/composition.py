@@ -304,6 +304,7 @@ class _Merger:
         self.enforce_shareable = enforce_shareable
         self.input_types = self._used_as_input()
         self.secured: set[str] = set()  # the authorization specs used: their definitions join the supergraph
+        self._references: dict[str, set] = {}  # subgraph -> (type, field) its keys, requires and provides select
 
     def _used_as_input(self) -> set[str]:
         used = set()
@@ -433,13 +434,46 @@ class _Merger:
         out = []
         typed = any(print_ast(e.node.type) != print_ast(type_node) for e in defs.values())
         for subgraph, e in defs.items():
-            used = subgraph in overridden and not e.external  # taken by @override: kept for keys and requires
+            used = subgraph in overridden and not e.external
+            if used and not self.referenced(subgraph, t, name):
+                continue  # taken by @override and used by nothing there: gone from that subgraph, as in Apollo's
             out.append(_directive(
                 "join__field", graph=_graph(self.graphs[subgraph]), requires=e.requires, provides=e.provides,
                 type=print_ast(e.node.type) if typed else None,
                 external=True if e.external else None, override=e.override,
                 usedOverridden=True if used else None))
         return out
+
+    def referenced(self, subgraph: str, t: _Type, name: str) -> bool:
+        """Does `subgraph` need its own `t.name` field even when another subgraph overrides it: a key, a
+        @requires or a @provides there selects it, or an interface it implements there has it?"""
+        if subgraph not in self._references:
+            found: set = set()
+            for owner in self.types.values():
+                for text, _ in owner.graphs.get(subgraph, ()):
+                    self._walk(owner.name, field_set(text), found)
+                for defs in owner.fields.values():
+                    entry = defs.get(subgraph)
+                    if entry is not None and entry.requires:
+                        self._walk(owner.name, field_set(entry.requires), found)
+                    if entry is not None and entry.provides:
+                        self._walk(named_type_name(entry.node.type), field_set(entry.provides), found)
+            self._references[subgraph] = found
+        if (t.name, name) in self._references[subgraph]:
+            return True
+        return any(subgraph in graphs and subgraph in self.types[i].fields.get(name, {})
+                   for i, graphs in t.interfaces.items() if i in self.types)
+
+    def _walk(self, type_name: str, selection: ast.SelectionSetNode, found: set) -> None:
+        for s in selection.selections:
+            if isinstance(s, ast.FieldNode):
+                found.add((type_name, s.name.value))
+                t = self.types.get(type_name)
+                if s.selection_set and t and s.name.value in t.fields:
+                    inner = named_type_name(next(iter(t.fields[s.name.value].values())).node.type)
+                    self._walk(inner, s.selection_set, found)
+            elif isinstance(s, ast.InlineFragmentNode):
+                self._walk(s.type_condition.name.value if s.type_condition else type_name, s.selection_set, found)
 
     def inputs(self, label: str, per_subgraph: Mapping[str, Iterable]) -> tuple:
         """Arguments: only those every subgraph accepts, with the most restrictive type."""
