@@ -365,8 +365,9 @@ class _Planner:
             for key in self.supergraph.keys(interface, subgraph):
                 if all(self.local(group.subgraph, interface, s.name.value, None) for s in key.selection.selections):
                     needs = self.need_selections(group, interface, key.selection, path)
-                    target = self.target(group, subgraph, path, ())
-                    self.represent(target, interface, interface, key)
+                    fields = self.representation_fields(key, None)
+                    target = self.target(group, subgraph, path, (), fields)
+                    self.represent(target, interface, interface, key, fields)
                     selections = target.selections.setdefault(interface, [])
                     if not any(isinstance(s, ast.FieldNode) and s.alias and s.alias.value == self.typename
                                for s in selections):
@@ -453,8 +454,9 @@ class _Planner:
             finally:
                 delivering = self.collectors.pop()
                 self.in_progress.discard(marker)
-            target = self.target(group, subgraph, path, delivering)
-            self.represent(target, view, through, entity_key, requires)
+            fields = self.representation_fields(entity_key, requires)
+            target = self.target(group, subgraph, path, delivering, fields)
+            self.represent(target, view, through, entity_key, fields)
             sent, rest = self.field(target, through, key, nodes, path, None)
             target.selections.setdefault(through, []).append(sent)
             for collector in self.collectors:
@@ -487,11 +489,20 @@ class _Planner:
             self.need_keys[signature] = base if base not in taken else f"{base}_{len(taken)}"
         return self.need_keys[signature]
 
-    def target(self, group: _Group, subgraph: str, path: tuple, delivering: set) -> _Group:
-        """The `_entities` group for `subgraph` at `path` after `group`, reused where that makes no cycle."""
+    def representation_fields(self, entity_key, requires) -> dict[str, str]:
+        """Representation field -> the reserved response key holding it, for a key and a requirement."""
+        return {s.name.value: self.need_key(s) for part in (entity_key.selection, requires)
+                for s in (part.selections if part else ()) if isinstance(s, ast.FieldNode)}
+
+    def target(self, group: _Group, subgraph: str, path: tuple, delivering: set, fields: Mapping[str, str]) -> _Group:
+        """The `_entities` group for `subgraph` at `path` after `group`, reused where that makes no cycle and its
+        representations hold the same values under the same names (two requirements of `price(currency: "USD")`
+        and `price(currency: "EUR")` both send a `price`: they need fetches of their own)."""
         for candidate in self.groups:
             if candidate.subgraph == subgraph and candidate.path == path and group in candidate.deps and \
-                    candidate is not group and not any(d is candidate or d.after(candidate) for d in delivering):
+                    candidate is not group and not any(d is candidate or d.after(candidate) for d in delivering) \
+                    and not any(r.fields.get(name, held) != held for r in candidate.representation.values()
+                                for name, held in fields.items()):
                 candidate.deps.update(d for d in delivering if d is not candidate)
                 return candidate
         target = self.new_group(subgraph, path, group.root or group)
@@ -499,9 +510,7 @@ class _Planner:
         target.deps.update(delivering)
         return target
 
-    def represent(self, target: _Group, view: str, through: str, entity_key, requires=None) -> None:
-        fields = {s.name.value: self.need_key(s) for part in (entity_key.selection, requires)
-                  for s in (part.selections if part else ()) if isinstance(s, ast.FieldNode)}
+    def represent(self, target: _Group, view: str, through: str, entity_key, fields: Mapping[str, str]) -> None:
         keys = frozenset(s.name.value for s in entity_key.selection.selections)
         runtimes = {view} | set(self.supergraph.runtime_types(view))
         for runtime in runtimes:

@@ -48,6 +48,7 @@ CASES = {
         'query($r: Int) { project(id: "p2") { name perCapita(rounding: $r) } }', {"r": 3}),
     "requires-inline-fragment-on-an-interface": ("{ projects { id leadBadge } }", {}),
     "requires-chain": ("{ projects { id adjustedBudget } }", {}),
+    "requires-the-same-field-with-different-arguments": ("{ projects { id valuationNote valuationNoteEUR } }", {}),
     "requires-chain-with-its-inputs-selected": (
         "{ project(id: \"p1\") { budget adjustedBudget district { city population } } }", {}),
     "requires-an-inaccessible-field": ("{ projects { id auditTag } }", {}),
@@ -165,6 +166,13 @@ EXPECTED_INSTEAD: dict[str, dict] = {
     "interface-object-resolvable-false-with-a-conditional-fragment": {
         "data": {"events": [{"venue": {"id": "f1", "acres": 12, "lastInspection": "2024-05-01"}},
                             {"venue": {"id": "f2"}}, {"venue": None}]}},
+    # Two requirements of `valuation`, with currency USD and EUR: each representation can hold only one `valuation`,
+    # so they need an `_entities` fetch each. Apollo Gateway 2.14.4 sends one, with the EUR value, and answers
+    # "worth 2000 USD" for p1 (the federation-gateway-audit's requires-with-argument-conflict case, which it fails).
+    "requires-the-same-field-with-different-arguments": {
+        "data": {"projects": [{"id": f"p{n}", "valuationNote": f"worth {1000 * n} USD",
+                               "valuationNoteEUR": f"worth {2000 * n} EUR"} for n in (1, 2, 3)]
+                 + [{"id": "p4", "valuationNote": None, "valuationNoteEUR": None}]}},
 }
 
 

@@ -3,11 +3,12 @@
 - projects: Project @key(id) @key(code) (several keys), District @key(city code) (compound), the value type
   Site and the shared root field `notices` (both also in census), the union SearchResult {Project, District}
   (facilities has another SearchResult), the interface Official, an @inaccessible field and the mutations;
-- budget: Project fields with @requires (with arguments; through fragments on an interface; on a field that
+- budget: Project fields with @requires (with arguments; of one field with two arguments; through fragments on an interface; on a field that
   itself has a @requires in census; on District.population, which lives in census), @override of
   Project.status, errors on a nullable and on a non-null field (entity and root fields), Contractor by a nested
   key; it does not know p4;
-- census: District.population, Project.inflation @requires(district { city }), Site.zoning, Notice.body,
+- census: District.population, Project.inflation @requires(district { city }), Project.valuation(currency:)
+  (required by budget twice, with different arguments), Site.zoning, Notice.body,
   Inspector.rank, Park.size as a nullable Int (facilities has it non-null on Park, nullable on Library), and a
   mutation that refuses;
 - permits: Project known by its code only, Permit.project @provides(name), Contractor @key(licence { authority
@@ -185,6 +186,9 @@ type Notice @key(fields: "id") {
 })
 
 
+RATES = {"USD": 1, "EUR": 2}
+
+
 def _per_capita(project: dict, rounding: int) -> float | None:
     population = (project.get("district") or {}).get("population")
     return round(project["budget"] / population, rounding) if population else None
@@ -231,6 +235,9 @@ type Project @key(fields: "id") {
   leadBadge: String @requires(fields: "lead { name ... on Engineer { licence } }")
   auditTag: String @requires(fields: "secretRef")
   adjustedBudget: Int @requires(fields: "budget inflation")
+  valuation(currency: String!): Int @external
+  valuationNote: String @requires(fields: """valuation(currency: "USD")""")
+  valuationNoteEUR: String @requires(fields: """valuation(currency: "EUR")""")
   riskLevel: String!
   auditNote: String
 }
@@ -272,6 +279,8 @@ type Licence @shareable {
     "Project.leadBadge": lambda p: _lead_badge(p),
     "Project.auditTag": lambda p: p["secretRef"] and f"tag-{p['secretRef']}",
     "Project.adjustedBudget": lambda p: None if p.get("inflation") is None else int(p["budget"] * p["inflation"]),
+    "Project.valuationNote": lambda p: f"worth {p['valuation']} USD",
+    "Project.valuationNoteEUR": lambda p: f"worth {p['valuation']} EUR",
     "Project.riskLevel": lambda p: _risk(p),
     "Project.auditNote": lambda p: _audit_note(p),
 })
@@ -302,6 +311,7 @@ type Project @key(fields: "id") {
   district: District @external
   inflation: Float @requires(fields: "district { city }")
   site: Site! @shareable
+  valuation(currency: String!): Int
 }
 
 type Site @shareable {
@@ -333,6 +343,7 @@ type Park @key(fields: "id") {
     "Park": lambda r: {"size": FACILITIES[r["id"]]["size"]} if r["id"] in FACILITIES else None,
 }, fields={
     "Project.inflation": lambda p: p.get("district") and INFLATION.get(p["district"]["city"]),
+    "Project.valuation": lambda p, currency: 1000 * int(p["id"].lstrip("p")) * RATES[currency],
 })
 
 
