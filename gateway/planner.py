@@ -327,12 +327,18 @@ class _Planner:
             return selections or [_field("__typename", self.typename)], _as_selections(leftover)
         selections: list = [_field("__typename", self.typename)]  # the executor needs the runtime type
         leftovers: list = []
+        on_every_type = self.collect(selection_sets, output.name)
         for runtime in sorted(self.supergraph.objects_in(subgraph, graph_type)):
             if self.schema.get_type(runtime) is None:
                 continue  # @inaccessible: the client cannot select anything on it
             inner, leftover = self.select(group, runtime, self.collect(selection_sets, runtime), path, provided)
             if inner:
                 selections.append(_fragment(runtime, _dedupe(inner, self.prefix)))
+            if unreachable := [k for k in leftover if k in on_every_type]:
+                # A field asked of every object of the abstract type that this subgraph cannot give for some of them
+                # (nor any subgraph reached from here): another root fetch could not tell which object is which.
+                raise PlanningError(f'"{output.name}.{on_every_type[unreachable[0]][0].name.value}" cannot be '
+                                    f'resolved for "{runtime}" objects from subgraph "{subgraph}"')
             if leftover:
                 leftovers.append(_fragment(runtime, _as_selections(leftover)))
         return selections, leftovers

@@ -5,8 +5,9 @@ import pytest
 from graphql import build_client_schema, get_introspection_query, parse, print_ast
 
 from gateway.execution import execute
-from gateway.planner import Fetch, Parallel, Sequence, plan
+from gateway.planner import Fetch, Parallel, PlanningError, Sequence, plan
 from gateway.composition import CompositionError, compose
+from gateway.supergraph import from_supergraph_sdl
 from tests.unit.gateway import subgraphs
 from tests.unit.gateway.subgraphs import STATS, RecordingFetcher
 
@@ -294,3 +295,50 @@ async def test_the_plan_can_be_returned_and_observed(supergraph):
                           plan_hook=seen.append)
     assert result["extensions"]["queryPlan"] == str(seen[0])
     assert 'Flatten(path: "product")' in result["extensions"]["queryPlan"]
+
+
+NODE_SUPERGRAPH = '''
+schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION) {
+  query: Query
+}
+directive @join__field(graph: join__Graph, requires: join__FieldSet, provides: join__FieldSet, type: String, external: Boolean, override: String, usedOverridden: Boolean) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
+directive @join__graph(name: String!, url: String!) on ENUM_VALUE
+directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
+directive @join__type(graph: join__Graph!, key: join__FieldSet, extension: Boolean! = false, resolvable: Boolean! = true, isInterfaceObject: Boolean! = false) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
+directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
+scalar join__FieldSet
+scalar link__Import
+enum link__Purpose { SECURITY EXECUTION }
+enum join__Graph {
+  A @join__graph(name: "a", url: "http://a/graphql")
+  B @join__graph(name: "b", url: "http://b/graphql")
+}
+interface Node @join__type(graph: A) @join__type(graph: B) {
+  id: ID!
+}
+type Account implements Node @join__implements(graph: A, interface: "Node") @join__implements(graph: B, interface: "Node")
+    @join__type(graph: A, key: "id") @join__type(graph: B, key: "id") {
+  id: ID! @join__field(graph: A) @join__field(graph: B, external: true)
+  username: String! @join__field(graph: A)
+}
+type Chat implements Node @join__implements(graph: A, interface: "Node") @join__implements(graph: B, interface: "Node")
+    @join__type(graph: A, key: "id") @join__type(graph: B, key: "id") {
+  id: ID! @join__field(graph: A, external: true) @join__field(graph: B)
+  text: String! @join__field(graph: B)
+}
+type Query @join__type(graph: A) @join__type(graph: B) {
+  node(id: ID!): Node
+}
+'''
+
+
+def test_a_field_of_an_interface_that_no_subgraph_can_give_for_every_implementation_is_refused():
+    """`node { id }`: subgraph a cannot give `id` of a Chat (it is external there, and a's Chat key needs it), b
+    cannot give `id` of an Account: no fetch can answer `Node.id` for whatever `node` turns out to be, so planning
+    fails (as Apollo's planner fails), instead of asking both subgraphs for the same object and merging guesses.
+    Fields asked only of one concrete type still plan."""
+    supergraph = from_supergraph_sdl(NODE_SUPERGRAPH)
+    with pytest.raises(PlanningError, match="Node.id"):
+        plan(supergraph, parse('{ node(id: "a1") { id } }'))
+    query_plan = plan(supergraph, parse('{ node(id: "a1") { ... on Account { id username } } }'))
+    assert [f.subgraph for f in query_plan.fetches()] == ["a"]
