@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import functools
 import inspect
 import json
 import logging
@@ -16,8 +17,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence as Seq
 from typing import Any, Protocol
 
-from graphql import (DocumentNode, GraphQLError, ValidationRule, execute as graphql_execute, get_operation_ast, parse,
-                     specified_rules, validate)
+from graphql import (DocumentNode, GraphQLError, GraphQLInterfaceType, GraphQLObjectType, ValidationRule,
+                     execute as graphql_execute, get_operation_ast, is_interface_type, parse, specified_rules, validate)
+from graphql.execution.incremental.incremental_executor import IncrementalExecutor
 from graphql.execution.values import get_variable_values
 
 from gateway.access import refusals
@@ -220,6 +222,22 @@ def _by_response_key(source: Any, info, **_args) -> Any:
     return source.get(info.path.key) if isinstance(source, Mapping) else None
 
 
+class _Shaping(IncrementalExecutor):
+    """Shapes the fetched data into the client's response. A value of an interface that nothing implements (only
+    @interfaceObject subgraphs add to it) has no concrete type any subgraph could name: it is shaped by the
+    interface's own fields."""
+
+    def ensure_valid_runtime_type(self, runtime_type_name, return_type, *rest):
+        if is_interface_type(return_type) and not self.schema.get_possible_types(return_type):
+            return _stand_in(return_type)
+        return super().ensure_valid_runtime_type(runtime_type_name, return_type, *rest)
+
+
+@functools.lru_cache(maxsize=256)
+def _stand_in(interface: GraphQLInterfaceType) -> GraphQLObjectType:
+    return GraphQLObjectType(interface.name, lambda: interface.fields)
+
+
 async def execute(supergraph: Supergraph, document_or_source: DocumentNode | str, variables: dict | None,
                   operation_name: str | None, fetch: Fetcher, *,
                   validation_rules: Seq[type[ValidationRule]] = (), include_plan: bool = False,
@@ -267,7 +285,7 @@ async def execute(supergraph: Supergraph, document_or_source: DocumentNode | str
     shaped = graphql_execute(supergraph.schema, document, root_value=run.data, variable_values=variables,
                              operation_name=operation_name, field_resolver=_by_response_key,
                              type_resolver=lambda value, *_: value.get(query_plan.typename_key)
-                             if isinstance(value, Mapping) else None)
+                             if isinstance(value, Mapping) else None, executor_class=_Shaping)
     if inspect.isawaitable(shaped):  # never with these resolvers, but graphql-core's signature allows it
         shaped = await shaped
     response: dict = {"data": shaped.data}

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 from graphql import (DocumentNode, GraphQLList, GraphQLNonNull, Visitor, get_named_type, get_operation_ast,
-                     is_abstract_type, is_composite_type, parse_type, print_ast, visit)
+                     is_abstract_type, is_composite_type, is_interface_type, parse_type, print_ast, visit)
 from graphql.language import ast
 
 from gateway.supergraph import Supergraph
@@ -328,6 +328,10 @@ class _Planner:
         selections: list = [_field("__typename", self.typename)]  # the executor needs the runtime type
         leftovers: list = []
         on_every_type = self.collect(selection_sets, output.name)
+        if is_interface_type(output) and not self.supergraph.runtime_types(output.name):
+            # An interface nothing implements (only @interfaceObject subgraphs add to it): its own fields only.
+            inner, leftover = self.select(group, output.name, on_every_type, path, provided)
+            return selections + inner, _as_selections(leftover)
         for runtime in sorted(self.supergraph.objects_in(subgraph, graph_type)):
             if self.schema.get_type(runtime) is None:
                 continue  # @inaccessible: the client cannot select anything on it
@@ -349,6 +353,8 @@ class _Planner:
         concrete type, and fields of concrete types, come from a subgraph that has the real interface."""
         interface_fields = self.collect(selection_sets, interface)
         selections, leftover = self.select(group, interface, interface_fields, path, provided)
+        if not self.supergraph.runtime_types(interface):
+            return selections + [_field("__typename", self.typename)], _as_selections(leftover)  # no concrete type
         resolver, needs = self.type_resolver(group, interface, path)
         selections.extend(needs)
         for runtime in sorted(self.supergraph.objects_in(resolver.subgraph, interface)):

@@ -8,6 +8,7 @@ from gateway.execution import execute
 from gateway.planner import Fetch, Parallel, PlanningError, Sequence, plan
 from gateway.composition import CompositionError, compose
 from gateway.supergraph import from_supergraph_sdl
+from tests.federation.differential.subgraph import Subgraph
 from tests.unit.gateway import subgraphs
 from tests.unit.gateway.subgraphs import STATS, RecordingFetcher
 
@@ -342,3 +343,33 @@ def test_a_field_of_an_interface_that_no_subgraph_can_give_for_every_implementat
         plan(supergraph, parse('{ node(id: "a1") { id } }'))
     query_plan = plan(supergraph, parse('{ node(id: "a1") { ... on Account { id username } } }'))
     assert [f.subgraph for f in query_plan.fetches()] == ["a"]
+
+
+_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@interfaceObject"])\n'
+ONLY_INTERFACE_OBJECTS = {
+    "a": Subgraph("a", _LINK + '''
+interface Node @key(fields: "id") { id: ID! }
+type Query { a: Node }''', roots={"Query.a": lambda _: {"__typename": "Node", "id": "n1"}}),
+    "b": Subgraph("b", _LINK + '''
+type Node @key(fields: "id", resolvable: false) @interfaceObject { id: ID! field: String }
+type Query { b: Node }''', roots={"Query.b": lambda _: {"__typename": "Node", "id": "n1", "field": "foo"}}),
+}
+
+
+async def test_an_interface_nothing_implements_is_answered_by_its_own_fields():
+    """Node is an interface in a (no type implements it anywhere) and an @interfaceObject in b: no subgraph can name
+    a concrete type, so the gateway asks none and shapes the value by the interface's fields; a field of b that only
+    an unresolvable key could reach from a is refused at planning (the federation-gateway-audit's
+    non-resolvable-interface-object suite)."""
+    supergraph = compose({name: s.sdl for name, s in ONLY_INTERFACE_OBJECTS.items()})
+    asked = []
+
+    async def fetch(subgraph, query, variables):
+        asked.append(subgraph)
+        return await ONLY_INTERFACE_OBJECTS[subgraph].execute(query, variables, None)
+
+    assert await execute(supergraph, "{ b { id field } }", None, None, fetch) == {
+        "data": {"b": {"id": "n1", "field": "foo"}}}
+    assert asked == ["b"]
+    with pytest.raises(PlanningError, match="Query.a"):
+        plan(supergraph, parse("{ a { field } }"))
