@@ -1,19 +1,25 @@
 """What every subgraph shares: the request context, the user-error shape, permission checks, the Fen scalar."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NewType
 
 import strawberry
 from graphql import GraphQLError, IntValueNode, StringValueNode, ValueNode
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.fastapi import BaseContext
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types.execution import PreExecutionError
+from strawberry.utils.logging import StrawberryLogger
 
 from shared.auth import Department, Identity
 from shared.errors import DomainError, PermissionDenied
+from shared.graphql_over_http import request_error_code
 from shared.money import MoneyError, parse_fen
+
+log = logging.getLogger(__name__)
 
 SAFE_ERROR_CODES = {"UNAUTHENTICATED", "FORBIDDEN", "BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED"}
 
@@ -141,8 +147,42 @@ async def run_command(command):
         raise Forbidden(str(error)) from error
 
 
-def subgraph_schema(*, query: type, mutation: type | None = None, types: list[type] = ()) -> strawberry.federation.Schema:
-    """A bureau's Apollo Federation v2 subgraph schema, configured the same way in every service."""
-    return strawberry.federation.Schema(query=query, mutation=mutation, types=list(types),
-                                        config=StrawberryConfig(scalar_map={Fen: FEN_SCALAR}),
-                                        extensions=[mask_errors], federation_version="2.11")
+class ApolloErrorCodes(SchemaExtension):
+    """Names the errors raised before any resolver ran (parse, validation, a variable's value) as Apollo does.
+
+    Added after the schema's MaskErrors, it sees the errors before they are masked: a variable's bad value is the
+    caller's mistake (BAD_USER_INPUT, message kept), not an unexpected error."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is None or not result.errors or result.data is not None:
+            return
+        before_execution = isinstance(result, PreExecutionError)
+        for error in result.errors:
+            if (error.extensions or {}).get("code"):
+                continue
+            if code := request_error_code(error, before_execution=before_execution):
+                error.extensions = {**(error.extensions or {}), "code": code}
+                if error.original_error is not None and hasattr(error.original_error, "extensions"):
+                    error.original_error.extensions = {**(error.original_error.extensions or {}), "code": code}
+
+
+class SubgraphSchema(strawberry.federation.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context=None) -> None:
+        """Refusals and bad requests (a syntax error, an invalid query, a variable's bad value, any error raised
+        as a GraphQL error: FORBIDDEN, UNAUTHENTICATED, BAD_USER_INPUT...) are INFO, one line; only an unexpected
+        error (an exception of any other kind, masked for the caller) is an ERROR, with its trace."""
+        for error in errors:
+            if error.original_error is None or isinstance(error.original_error, GraphQLError):
+                log.info("request refused: %s (%s)", error.message, (error.extensions or {}).get("code", "no code"))
+            else:
+                StrawberryLogger.error(error, execution_context)
+
+
+def subgraph_schema(*, query: type, mutation: type | None = None, types: list[type] = ()) -> SubgraphSchema:
+    """A bureau's Apollo Federation v2 subgraph schema, configured the same way in every service: unexpected errors
+    masked, Apollo's codes on request errors, expected refusals logged as such."""
+    return SubgraphSchema(query=query, mutation=mutation, types=list(types),
+                          config=StrawberryConfig(scalar_map={Fen: FEN_SCALAR}),
+                          extensions=[mask_errors, ApolloErrorCodes], federation_version="2.11")

@@ -24,7 +24,7 @@ from shared.graphql_over_http import JSON, error_response, response_media
 from shared.migrations import upgrade
 from shared.outbox import OutboxRelay, messaging_tables
 from shared.settings import Settings
-from shared.subgraph_http import SubgraphRouter, with_apollo_error_codes
+from shared.subgraph_http import SubgraphRouter
 from shared.telemetry import extract_context
 from shared.uow import EventConsumer, EventHandler, UnitOfWork
 
@@ -131,8 +131,8 @@ def create_service_app(runtime: ServiceRuntime, *, manage_lifecycle: bool = True
             raise _Unauthenticated(str(exc)) from exc
         return RequestContext(identity=identity, runtime=runtime)
 
-    graphql_router = SubgraphRouter(with_apollo_error_codes(runtime.definition.schema_factory()),
-                                    context_getter=context_getter, graphql_ide="graphiql")
+    graphql_router = SubgraphRouter(runtime.definition.schema_factory(), context_getter=context_getter,
+                                    graphql_ide="graphiql")
     app.include_router(graphql_router, prefix="/graphql")
 
     @app.middleware("http")

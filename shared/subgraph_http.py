@@ -1,48 +1,19 @@
 """A subgraph's /graphql: Strawberry's router made to speak GraphQL over HTTP as the gateway does
-(shared/graphql_over_http.py), with Apollo's `extensions.code` on every error."""
+(shared/graphql_over_http.py), with Apollo's `extensions.code` on every error (the schema names the request errors:
+`shared.graphql.ApolloErrorCodes`)."""
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 from cross_web import HTTPException
 from fastapi import Request, Response
-from strawberry.extensions import SchemaExtension
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
-from strawberry.types.execution import PreExecutionError
 from strawberry.types.unset import UNSET
 
 from shared.graphql_over_http import (BAD_REQUEST, GRAPHQL_RESPONSE, INTERNAL_SERVER_ERROR, JSON,
-                                      OPERATION_RESOLUTION_FAILURE, error_response, not_acceptable,
-                                      request_error_code, response_media, result_status, wants_graphiql)
-
-
-class ApolloErrorCodes(SchemaExtension):
-    """Names the errors raised before any resolver ran (parse, validation, a variable's value) as Apollo does.
-
-    Added after the schema's MaskErrors, it sees the errors before they are masked: a variable's bad value is the
-    caller's mistake (BAD_USER_INPUT, message kept), not an unexpected error."""
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        if result is None or not result.errors or result.data is not None:
-            return
-        before_execution = isinstance(result, PreExecutionError)
-        for error in result.errors:
-            if (error.extensions or {}).get("code"):
-                continue
-            if code := request_error_code(error, before_execution=before_execution):
-                error.extensions = {**(error.extensions or {}), "code": code}
-                if error.original_error is not None and hasattr(error.original_error, "extensions"):
-                    error.original_error.extensions = {**(error.original_error.extensions or {}), "code": code}
-
-
-def with_apollo_error_codes(schema):
-    schema.extensions = (*schema.extensions, ApolloErrorCodes)
-    return schema
+                                      OPERATION_RESOLUTION_FAILURE, error_response, not_acceptable, response_media,
+                                      result_status, wants_graphiql)
 
 
 class SubgraphRouter(GraphQLRouter):

@@ -3,12 +3,14 @@ unexpected error stays masked and is an INTERNAL_SERVER_ERROR; a variable's bad 
 BAD_USER_INPUT with its message, not masked; a refusal keeps its own code."""
 from __future__ import annotations
 
+import logging
+
 import httpx
 import strawberry
 from fastapi import FastAPI
 
 from shared.graphql import Forbidden, subgraph_schema
-from shared.subgraph_http import SubgraphRouter, with_apollo_error_codes
+from shared.subgraph_http import SubgraphRouter
 
 
 @strawberry.type
@@ -28,7 +30,7 @@ class Query:
 
 async def ask(body: dict) -> dict:
     app = FastAPI()
-    app.include_router(SubgraphRouter(with_apollo_error_codes(subgraph_schema(query=Query))), prefix="/graphql")
+    app.include_router(SubgraphRouter(subgraph_schema(query=Query)), prefix="/graphql")
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://subgraph") as client:
         return (await client.post("/graphql", json=body)).json()
 
@@ -50,3 +52,15 @@ async def test_a_bad_variable_is_bad_user_input_with_its_message():
     assert "data" not in answer
     [error] = answer["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT" and "many" in error["message"]
+
+
+async def test_expected_refusals_are_info_and_only_unexpected_errors_are_errors_in_the_log(caplog):
+    """Convention 11: a syntax error, a bad variable or FORBIDDEN is one INFO line; ERROR means someone must look."""
+    caplog.set_level(logging.INFO)
+    for body in ({"query": "{ secret }"}, {"query": "{ nope"}, {"query": "{ nope }"},
+                 {"query": "query($n: Int!) { echo(times: $n) }", "variables": {"n": "many"}}):
+        await ask(body)
+    assert caplog.records and all(r.levelno == logging.INFO and not r.exc_info for r in caplog.records)
+    caplog.clear()
+    await ask({"query": "{ boom }"})
+    assert [r.levelno for r in caplog.records if r.name != "httpx"] == [logging.ERROR]
