@@ -11,7 +11,9 @@ here and one composed by Apollo's tooling are served the same way. Merge rules, 
 - a field resolved by several subgraphs must be `@shareable` in each (key fields, nested ones too, are);
 - `@external`, `@requires`, `@provides`, `@override`, `@inaccessible`, `@interfaceObject`, `@key`
   (several, compound, nested, `resolvable: false`), and federation 1 subgraphs, whose `@external` key fields on
-  type extensions are not external.
+  type extensions are not external;
+- `@authenticated` and `@requiresScopes` (merged by DNF conjunction: `gateway.access`), and directives a subgraph
+  keeps with `@composeDirective` (their link, definition and applications; clients never see them).
 """
 from __future__ import annotations
 
@@ -109,7 +111,7 @@ class _Type:
     kind: str
     description: ast.StringValueNode | None = None
     hidden: bool = False                                # @inaccessible in some subgraph
-    client_directives: tuple = ()                       # @specifiedBy, @deprecated... as the first subgraph has them
+    client_directives: tuple = ()                       # @specifiedBy, @deprecated, composed: each once
     graphs: dict = field(default_factory=dict)          # subgraph -> [(key text, resolvable)] (ordered)
     interface_object: set = field(default_factory=set)  # subgraphs modelling this interface as an object
     extension: set = field(default_factory=set)         # subgraphs declaring it with `extend` or @extends
@@ -170,24 +172,68 @@ def _fields_text(directive: ast.DirectiveNode, where: str, problems: list) -> st
         return None
 
 
-def _clean(node, canonical):
-    """Keep only the directives a client may see, and mark @inaccessible arguments."""
-    kept = [d for d in node.directives or () if d.name.value in CLIENT_DIRECTIVES]
+def _clean(node, canonical, keep: set[str]):
+    """Keep only the directives the supergraph carries (a client's, and those composed with @composeDirective),
+    and mark @inaccessible arguments."""
+    kept = [d for d in node.directives or () if d.name.value in keep]
     if any(canonical(d) == "inaccessible" for d in node.directives or ()):
         kept.append(_directive("inaccessible"))
     changes: dict = {"loc": None, "directives": tuple(kept)}
     if getattr(node, "arguments", None) is not None:
-        changes["arguments"] = tuple(_clean(a, canonical) for a in node.arguments)
+        changes["arguments"] = tuple(_clean(a, canonical, keep) for a in node.arguments)
     return replace(node, **changes)
 
 
-def _read(subgraph: str, sdl: str, types: dict, problems: list) -> None:
+@dataclass
+class _Composed:
+    """A custom directive a subgraph asks to keep in the supergraph (`@composeDirective`), with its spec's link."""
+    definition: ast.DirectiveDefinitionNode
+    url: str | None = None
+
+
+def _composed_directives(subgraph: str, doc: ast.DocumentNode, canonical, composed: dict, problems: list) -> set:
+    """The directive names the subgraph composes, recorded in `composed` with their definitions and links."""
+    names, links = [], {}
+    for node in doc.definitions:
+        if not isinstance(node, (ast.SchemaDefinitionNode, ast.SchemaExtensionNode)):
+            continue
+        for directive in node.directives or ():
+            if canonical(directive) == "composeDirective":
+                value = _argument(directive, "name")
+                if isinstance(value, ast.StringValueNode):
+                    names.append(value.value.lstrip("@"))
+            elif directive.name.value == "link":
+                url, imports = _argument(directive, "url"), _argument(directive, "import")
+                for item in imports.values if isinstance(imports, ast.ListValueNode) else ():
+                    if isinstance(item, ast.StringValueNode) and isinstance(url, ast.StringValueNode):
+                        links[item.value.lstrip("@")] = url.value
+    definitions = {d.name.value: d for d in doc.definitions if isinstance(d, ast.DirectiveDefinitionNode)}
+    for name in names:
+        if name not in definitions:
+            problems.append(f'subgraph "{subgraph}": @composeDirective(name: "@{name}") names no directive it defines')
+            continue
+        known = composed.setdefault(name, _Composed(replace(definitions[name], loc=None), links.get(name)))
+        if print_ast(known.definition) != print_ast(replace(definitions[name], loc=None)):
+            problems.append(f'directive "@{name}" is composed with different definitions in different subgraphs')
+    return set(names) & set(definitions)
+
+
+def _first_of_each(directives: Iterable[ast.DirectiveNode]) -> tuple:
+    """Directives applied to one element in several subgraphs, each directive once (the first subgraph's)."""
+    seen: dict[str, ast.DirectiveNode] = {}
+    for d in directives:
+        seen.setdefault(d.name.value, d)
+    return tuple(seen.values())
+
+
+def _read(subgraph: str, sdl: str, types: dict, composed: dict, problems: list) -> None:
     try:
         doc = parse(sdl)
     except GraphQLSyntaxError as exc:
         problems.append(f'subgraph "{subgraph}": invalid SDL: {exc.message}')
         return
     canonical, federation2 = _federation_names(doc)
+    keep = CLIENT_DIRECTIVES | _composed_directives(subgraph, doc, canonical, composed, problems)
     for node in doc.definitions:
         if isinstance(node, (ast.SchemaDefinitionNode, ast.SchemaExtensionNode)):
             for op in node.operation_types or ():
@@ -215,8 +261,8 @@ def _read(subgraph: str, sdl: str, types: dict, problems: list) -> None:
         if interface_object:
             t.interface_object.add(subgraph)
         t.description = t.description or getattr(node, "description", None)
-        t.client_directives = t.client_directives or tuple(
-            d for d in node.directives or () if d.name.value in CLIENT_DIRECTIVES)
+        t.client_directives = _first_of_each((*t.client_directives,
+                                              *(d for d in node.directives or () if d.name.value in keep)))
         t.hidden |= "inaccessible" in names
         t.access = t.access.both(access_of(node.directives, canonical))
         graph_keys = t.graphs.setdefault(subgraph, [])
@@ -235,7 +281,7 @@ def _read(subgraph: str, sdl: str, types: dict, problems: list) -> None:
         for member in getattr(node, "types", None) or ():
             t.members.setdefault(member.name.value, []).append(subgraph)
         for value in getattr(node, "values", None) or ():
-            t.values.setdefault(value.name.value, {})[subgraph] = _clean(value, canonical)
+            t.values.setdefault(value.name.value, {})[subgraph] = _clean(value, canonical, keep)
         key_fields = t.key_fields(subgraph)
         for f in getattr(node, "fields", None) or ():
             name = f.name.value
@@ -246,7 +292,7 @@ def _read(subgraph: str, sdl: str, types: dict, problems: list) -> None:
             external = "external" in fnames or type_external
             if external and name in key_fields and (extension or not federation2):
                 external = False  # a key field of an extension is "external" only in name (Apollo's fake external)
-            entry = _Field(_clean(f, canonical), external=external,
+            entry = _Field(_clean(f, canonical, keep), external=external,
                            shareable="shareable" in fnames or type_shareable, hidden="inaccessible" in fnames,
                            access=access_of(f.directives, canonical))
             for n, directive in applied_f:
@@ -408,7 +454,8 @@ class _Merger:
             access = OPEN
             for e in defs.values():
                 access = access.both(e.access)
-            directives = [*_marked(first.node.directives, any(e.hidden for e in defs.values())),
+            applied = _first_of_each(d for e in defs.values() for d in e.node.directives or ())
+            directives = [*_marked(applied, any(e.hidden for e in defs.values())),
                           *self.join_fields(t, name, defs, type_node, overridden), *access.directives()]
             self.secured |= access.specs
             changes: dict = {"type": type_node, "directives": tuple(directives),
@@ -572,9 +619,10 @@ def compose_sdl(subgraph_sdls: Mapping[str, str], urls: Mapping[str, str] | None
                 enforce_shareable: bool = True) -> str:
     """The supergraph SDL of the subgraphs, or CompositionError listing every problem."""
     types: dict[str, _Type] = {}
+    composed: dict[str, _Composed] = {}
     problems: list[str] = []
     for subgraph in sorted(subgraph_sdls):  # as Apollo does: the merged order does not depend on the list's
-        _read(subgraph, subgraph_sdls[subgraph], types, problems)
+        _read(subgraph, subgraph_sdls[subgraph], types, composed, problems)
     types.pop("Subscription", None)  # the executor plans queries and mutations only
     for scalar in _BUILT_IN_SCALARS:
         types.pop(scalar, None)
@@ -596,7 +644,14 @@ def compose_sdl(subgraph_sdls: Mapping[str, str], urls: Mapping[str, str] | None
     body = "\n\n".join(print_ast(d) for d in definitions)
     specs = sorted(merger.secured)
     links = "".join(f'  @link(url: "{LINKS[spec]}", for: SECURITY)\n' for spec in specs)
+    by_url: dict[str, list[str]] = {}
+    for name, c in sorted(composed.items()):
+        if c.url:
+            by_url.setdefault(c.url, []).append(name)
+    links += "".join(f'  @link(url: "{url}", import: [{", ".join(f"{chr(34)}@{n}{chr(34)}" for n in names)}])\n'
+                     for url, names in by_url.items())
     definitions_before = "".join(DEFINITIONS[spec] + "\n\n" for spec in specs if spec == "authenticated")
+    definitions_before += "".join(print_ast(c.definition) + "\n\n" for _, c in sorted(composed.items()))
     after = "".join(DEFINITIONS[spec] + "\n\n" for spec in specs if spec != "authenticated")
     scalars = "\nscalar requiresScopes__Scope\n" if "requiresScopes" in specs else ""
     preamble = _PREAMBLE % (links, roots, definitions_before, scalars)

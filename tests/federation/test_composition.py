@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from egov.registry import SERVICES
-from graphql import print_ast
+from graphql import parse, print_ast
+from graphql.language import ast
 
-from gateway.composition import compose
+from gateway.composition import compose, compose_sdl
 from gateway.supergraph import from_supergraph_sdl
 from tests.federation.npm import ensure_npm_packages
 
@@ -79,3 +80,45 @@ def _field_routing(supergraph) -> dict:
     return {k: {s: (f.external, f.type, f.used_overridden, f.override,
                     *(print_ast(x) if x else None for x in (f.requires, f.provides))) for s, f in v.items()}
             for k, v in supergraph.fields.items()}
+
+
+AUDITED = '''extend schema
+  @link(url: "https://specs.apollo.dev/federation/v2.11", import: ["@key", "@composeDirective"])
+  @link(url: "https://yiyang.gov.cn/specs/audited/v1.0", import: ["@audited"])
+  @composeDirective(name: "@audited")
+directive @audited(reason: String) on FIELD_DEFINITION | OBJECT
+type Query { project(id: ID!): Project }
+type Project @key(fields: "id") @audited { id: ID! investment: Int @audited(reason: "money") }
+'''
+PLAIN = '''extend schema @link(url: "https://specs.apollo.dev/federation/v2.11", import: ["@key"])
+type Project @key(fields: "id") { id: ID! name: String }
+'''
+
+
+def _custom(sdl: str) -> tuple:
+    """What a supergraph says of custom directives: links beyond Apollo's specs, definitions, applications."""
+    doc = parse(sdl)
+    links = sorted(print_ast(d) for n in doc.definitions if isinstance(n, ast.SchemaDefinitionNode)
+                   for d in n.directives if "specs.apollo.dev" not in print_ast(d))
+    definitions = sorted(print_ast(n) for n in doc.definitions
+                         if isinstance(n, ast.DirectiveDefinitionNode) and n.name.value == "audited")
+    applied = sorted((n.name.value, f.name.value if f else "", print_ast(d))
+                     for n in doc.definitions if isinstance(n, ast.ObjectTypeDefinitionNode)
+                     for f, directives in [(None, n.directives), *((f, f.directives) for f in n.fields or ())]
+                     for d in directives or () if d.name.value == "audited")
+    return links, definitions, applied
+
+
+def test_a_composed_directive_reaches_the_supergraph_as_in_apollos_composition(tmp_path):
+    """@composeDirective: a department's own directive (here @audited) keeps its link, definition and every
+    application in the supergraph, for the routers and tools that read it; clients never see it."""
+    files = {"audit": tmp_path / "audit.graphql", "approval": tmp_path / "approval.graphql"}
+    files["audit"].write_text(AUDITED)
+    files["approval"].write_text(PLAIN)
+    apollo = apollo_compose(files)
+    ours = compose_sdl({name: path.read_text() for name, path in files.items()},
+                       {name: f"http://{name}/graphql" for name in files})
+    assert _custom(ours) == _custom(apollo)
+    assert _custom(ours)[2] == [("Project", "", "@audited"), ("Project", "investment", '@audited(reason: "money")')]
+    assert_same_supergraph(from_supergraph_sdl(ours), from_supergraph_sdl(apollo))
+    assert "audited" not in from_supergraph_sdl(ours).api_sdl
