@@ -73,7 +73,8 @@ class Access:
     @property
     def specs(self) -> set[str]:
         """The authorization specs (`authenticated`, `requiresScopes`) that say this."""
-        return ({"authenticated"} if self.authenticated else set()) | ({"requiresScopes"} if self.scopes is not None else set())
+        return {name for name, used in (("authenticated", self.authenticated),
+                                        ("requiresScopes", self.scopes is not None)) if used}
 
     def both(self, other: Access) -> Access:
         scopes = [list(map(list, s)) for s in (self.scopes, other.scopes) if s is not None]

@@ -65,6 +65,7 @@ class GraphSource:
         self.graph: Graph | None = None
         self.last_error: str | None = None
         self.on_change = on_change
+        self.refreshed = asyncio.Condition()  # notified after every refresh, good or not (operators' tools, tests)
 
     def urls(self) -> dict[str, str]:
         return dict(self.fixed_urls) if self.fixed_urls else self.settings.subgraph_urls()
@@ -109,6 +110,13 @@ class GraphSource:
     async def refresh(self) -> bool:
         """Load again; serve the result if it differs and is good. True if the served graph changed."""
         try:
+            return await self._refresh()
+        finally:
+            async with self.refreshed:
+                self.refreshed.notify_all()
+
+    async def _refresh(self) -> bool:
+        try:
             graph = await self.load()
         except GraphUnavailable as exc:
             if str(exc) != self.last_error:
@@ -125,6 +133,11 @@ class GraphSource:
         if self.on_change:
             self.on_change(graph)
         return True
+
+    async def until(self, condition: Callable[[], bool], timeout: float) -> None:
+        """Wait, across the poller's refreshes, until `condition()` holds (TimeoutError after `timeout` s)."""
+        async with self.refreshed:
+            await asyncio.wait_for(self.refreshed.wait_for(condition), timeout)
 
     async def first(self, *, attempts: int = 60, delay: float = 0.5) -> Graph:
         """The first graph, waiting for subgraphs that are still starting."""

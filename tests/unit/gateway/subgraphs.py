@@ -2,8 +2,8 @@
 
 - products owns Product @key(id) { id name price legacyCode } with product/products/secret and createProduct
   (for the Approval or the Finance Bureau: `@requiresScopes`);
-- reviews adds Product.reviews / Product.internalNotes (`@authenticated`) and owns Review @key(id) { body product } (so a
-  plan can go products -> reviews -> products), a SearchResult union, and addReview;
+- reviews adds Product.reviews / Product.internalNotes (`@authenticated`) and owns Review @key(id) { body product }
+  (so a plan can go products -> reviews -> products), a SearchResult union, and addReview;
 - inventory adds Product.inStock and Product.shippingCost @requires(fields: "price").
 
 Entity references are resolved through per-request DataLoaders that record every batch they get.

@@ -9,12 +9,16 @@ import json
 import httpx
 import pytest
 import strawberry
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import Mount, Route
 
 from gateway.app import create_gateway_app
 from gateway.composition import compose_sdl
 from shared.auth import mint_token
 from shared.settings import parse_subgraph_list
 from tests.unit.gateway import subgraphs
+from tests.support.http_server import serve
 from tests.unit.gateway.conftest import InProcessSubgraph
 
 
@@ -151,3 +155,32 @@ async def test_a_supergraph_file_is_served_as_is(settings, client, tmp_path):
         assert await app.state.gateway.source.refresh() is False
         assert "not a usable supergraph" in app.state.gateway.source.last_error
         assert (await _query(app, '{ product(id: "1") { name } }'))["data"] == {"product": {"name": "Lamp"}}
+
+
+async def test_the_poller_takes_in_a_fifth_service_started_over_http_and_keeps_the_last_good_graph(settings, mounts):
+    """No refresh by hand: while the gateway runs, a department starts its service (a real HTTP server) and adds it
+    to the subgraph list; the gateway's own poller composes it in. The department then redeploys a version that does
+    not compose: the poller refuses it and the last good graph keeps serving."""
+    ratings = _Swappable(_ratings_schema(int))
+
+    async def ready(_request):
+        return PlainTextResponse("ok")
+
+    service = Starlette(routes=[Route("/readyz", ready), Mount("/graphql", ratings)])
+    settings = settings.model_copy(update={"subgraph_poll_interval": 0.05})
+    app = create_gateway_app(settings, client=httpx.AsyncClient(mounts=mounts))  # the fifth one over the network
+    source = app.state.gateway.source
+    async with app.router.lifespan_context(app):
+        with serve(service) as base_url:
+            listing = json.loads(settings.subgraphs_file.read_text())
+            listing.append({"name": "ratings", "url": f"{base_url}/graphql/"})
+            settings.subgraphs_file.write_text(json.dumps(listing))
+            await source.until(lambda: "ratings" in source.graph.urls, timeout=30)
+            assert await _query(app, '{ product(id: "1") { name rating } }') == {
+                "data": {"product": {"name": "Lamp", "rating": 4}}}
+
+            ratings.app = InProcessSubgraph(_ratings_schema(int, extra_name=True))
+            await source.until(lambda: source.last_error is not None, timeout=30)
+            assert "@shareable" in source.last_error
+            assert await _query(app, '{ product(id: "1") { name rating } }') == {
+                "data": {"product": {"name": "Lamp", "rating": 4}}}
