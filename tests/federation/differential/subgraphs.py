@@ -110,6 +110,24 @@ def _rename(id: str, name: str) -> dict | None:
     return project
 
 
+# The value types projects and budget both define (@shareable), as each subgraph's own SDL repeats them.
+OFFICIALS = '''
+interface Official {
+  name: String!
+}
+
+type Engineer implements Official @shareable {
+  name: String!
+  licence: String!
+}
+
+type Clerk implements Official @shareable {
+  name: String!
+  desk: Int!
+}
+'''
+
+
 projects = Subgraph("projects", _sdl("key shareable inaccessible", '''
 type Query {
   project(id: ID!): Project
@@ -146,20 +164,7 @@ type Site @shareable {
   address: String!
 }
 
-interface Official {
-  name: String!
-}
-
-type Engineer implements Official @shareable {
-  name: String!
-  licence: String!
-}
-
-type Clerk implements Official @shareable {
-  name: String!
-  desk: Int!
-}
-
+''' + OFFICIALS + '''
 union SearchResult = Project | District
 
 type Notice @key(fields: "id") {
@@ -248,20 +253,7 @@ type District @key(fields: "city code") {
   population: Int @external
 }
 
-interface Official {
-  name: String!
-}
-
-type Engineer implements Official @shareable {
-  name: String!
-  licence: String!
-}
-
-type Clerk implements Official @shareable {
-  name: String!
-  desk: Int!
-}
-
+''' + OFFICIALS + '''
 type Contractor @key(fields: "licence { authority number }") {
   licence: Licence!
   rating: Int
