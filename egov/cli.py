@@ -9,7 +9,7 @@ import urllib.parse
 from pathlib import Path
 
 from egov.audit_cli import add_audit_commands
-from shared.auth import Department, ensure_development_keys, mint_token
+from shared.auth import AuthError, Department, ensure_development_keys, mint_token
 from shared.settings import GatewaySettings, Settings
 
 DEFAULT_PORTS = {"gateway": 8000, "approval": 8001, "finance": 8002, "audit": 8003, "secrecy": 8004}
@@ -137,8 +137,11 @@ def cmd_migrate(args) -> None:
 
 def cmd_token(args) -> None:
     settings = ensure_development_keys(Settings())
-    token = mint_token(settings, department=args.department, unit=args.unit, parent_units=args.parent or [],
-                       roles=args.role or [], ttl_seconds=args.ttl)
+    try:
+        token = mint_token(settings, department=args.department, unit=args.unit, parent_units=args.parent or [],
+                           roles=args.role or [], ttl_seconds=args.ttl)
+    except AuthError as exc:
+        sys.exit(f"egov token: {exc}")
     print(token)
 
 

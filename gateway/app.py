@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from graphql import GraphQLError, get_operation_ast, parse
+from graphql import GraphQLError, NoSchemaIntrospectionCustomRule, get_operation_ast, parse
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 from strawberry.http.ides import get_graphql_ide_html
@@ -67,7 +67,10 @@ class Gateway:
 
         query = body.get("query") or ""
         result = await execute(graph.supergraph, query, body.get("variables") or {}, body.get("operationName"),
-                               fetch, validation_rules=self.rules, caller=caller)
+                               fetch, caller=caller, max_tokens=self.settings.max_tokens,
+                               validation_rules=self.rules if caller is not PUBLIC or self.settings.public_introspection
+                               else [*self.rules, NoSchemaIntrospectionCustomRule],
+                               hide_suggestions=not self.settings.validation_suggestions)
         if "data" in result:
             self.operations.record(query)
         return result
@@ -77,9 +80,9 @@ def _not_ready(media: str = JSON) -> JSONResponse:
     return _error("the gateway is still composing the supergraph", "NOT_READY", 503, media)
 
 
-def _is_mutation(body: dict) -> bool:
+def _is_mutation(body: dict, max_tokens: int) -> bool:
     try:
-        operation = get_operation_ast(parse(body["query"]), body.get("operationName"))
+        operation = get_operation_ast(parse(body["query"], max_tokens=max_tokens), body.get("operationName"))
     except GraphQLError:
         return False  # the executor reports the syntax error
     return operation is not None and operation.operation.value != "query"
@@ -158,7 +161,7 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
             return refused
         if problem := _request_problem(body):
             return _error(problem, BAD_REQUEST, 400, media)
-        if _is_mutation(body):
+        if _is_mutation(body, settings.max_tokens):
             return _error("mutations must be sent with POST", BAD_REQUEST, 405, media, headers={"allow": "POST"})
         return await answer(request, body, media)
 

@@ -241,24 +241,29 @@ def _stand_in(interface: GraphQLInterfaceType) -> GraphQLObjectType:
 async def execute(supergraph: Supergraph, document_or_source: DocumentNode | str, variables: dict | None,
                   operation_name: str | None, fetch: Fetcher, *,
                   validation_rules: Seq[type[ValidationRule]] = (), include_plan: bool = False,
-                  plan_hook: Callable[[QueryPlan], None] | None = None, caller: Identity | None = None) -> dict:
+                  plan_hook: Callable[[QueryPlan], None] | None = None, caller: Identity | None = None,
+                  max_tokens: int | None = None, hide_suggestions: bool = False) -> dict:
     """Answer one GraphQL request through the subgraphs: {"data": ..., "errors": [...]} ("errors" only if any).
 
     Errors found before execution (syntax, validation, variables, planning) return no "data" at all, as
     the GraphQL spec asks, and no subgraph is called. `include_plan` adds `extensions.queryPlan`;
     `plan_hook` receives the QueryPlan (for logging or tracing) before it runs. With a `caller`, an operation
     selecting what the caller may not use (`@authenticated`, `@requiresScopes`) is refused before planning.
+    A document of more than `max_tokens` tokens is refused while it is parsed: no request, anonymous or not, can
+    make the gateway parse and validate an unbounded document.
     """
     if variables is not None and not isinstance(variables, Mapping):
         return {"errors": [{"message": "Variables must be a JSON object.", "extensions": {"code": "BAD_REQUEST"}}]}
     variables = dict(variables or {})
     try:
-        document = parse(document_or_source) if isinstance(document_or_source, str) else document_or_source
+        document = parse(document_or_source, max_tokens=max_tokens) if isinstance(document_or_source, str) \
+            else document_or_source
     except GraphQLError as error:
         return {"errors": [_coded(error, "GRAPHQL_PARSE_FAILED")]}
     token = request_variables.set(variables)
     try:
-        errors = validate(supergraph.schema, document, [*specified_rules, *validation_rules])
+        errors = validate(supergraph.schema, document, [*specified_rules, *validation_rules],
+                          hide_suggestions=hide_suggestions)
     finally:
         request_variables.reset(token)
     if errors:

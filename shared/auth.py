@@ -112,6 +112,7 @@ class TokenVerifier:
     def __init__(self, settings: Settings):
         self._key = _public_key(settings)
         self._issuer = settings.jwt_issuer
+        self._max_lifetime = settings.jwt_max_lifetime
 
     def verify(self, token: str) -> Identity:
         try:
@@ -120,11 +121,14 @@ class TokenVerifier:
                 self._key,
                 algorithms=[ALGORITHM],
                 issuer=self._issuer,
-                options={"require": ["exp", "iss", "sub", "dept"]},
+                options={"require": ["exp", "iat", "iss", "sub", "dept"]},
             )
             department = Department(claims["dept"])
         except (jwt.PyJWTError, ValueError) as exc:
             raise AuthError(f"invalid token: {exc}") from exc
+        if claims["exp"] - claims["iat"] > self._max_lifetime:
+            raise AuthError(f"invalid token: valid for {(claims['exp'] - claims['iat']) // 3600} hours; a token may be "
+                            f"valid for at most {self._max_lifetime // 3600} hours")
         if department is Department.PUBLIC:
             raise AuthError("invalid token: the public carries no token")
         if department is Department.CONSTRUCTION_UNIT and not claims.get("unit"):
@@ -159,6 +163,8 @@ def mint_token(
 ) -> str:
     if not settings.jwt_private_key_file:
         raise AuthError("minting needs the issuer's private key (JWT_PRIVATE_KEY_FILE)")
+    if ttl_seconds > settings.jwt_max_lifetime:
+        raise AuthError(f"a token may be valid for at most {settings.jwt_max_lifetime} seconds (JWT_MAX_LIFETIME)")
     department = Department(department)
     now = int(time.time())
     claims = {

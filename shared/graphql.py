@@ -8,7 +8,7 @@ from typing import Any, NewType
 
 import strawberry
 from graphql import GraphQLError, IntValueNode, StringValueNode, ValueNode
-from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.fastapi import BaseContext
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.execution import PreExecutionError
@@ -20,6 +20,12 @@ from shared.graphql_over_http import request_error_code
 from shared.money import MoneyError, parse_fen
 
 log = logging.getLogger(__name__)
+
+# A subgraph reached directly has limits of its own, looser than the gateway's (its queries carry the gateway's
+# keys, type names and `_entities` around what a client asked) but as firm: no one request may cost without bound.
+SUBGRAPH_MAX_TOKENS = 10_000
+SUBGRAPH_MAX_DEPTH = 16
+SUBGRAPH_MAX_ALIASES = 200
 
 SAFE_ERROR_CODES = {"UNAUTHENTICATED", "FORBIDDEN", "BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED"}
 
@@ -185,4 +191,7 @@ def subgraph_schema(*, query: type, mutation: type | None = None, types: list[ty
     masked, Apollo's codes on request errors, expected refusals logged as such."""
     return SubgraphSchema(query=query, mutation=mutation, types=list(types),
                           config=StrawberryConfig(scalar_map={Fen: FEN_SCALAR}),
-                          extensions=[mask_errors, ApolloErrorCodes], federation_version="2.11")
+                          extensions=[mask_errors, ApolloErrorCodes, lambda: MaxTokensLimiter(SUBGRAPH_MAX_TOKENS),
+                                      lambda: QueryDepthLimiter(SUBGRAPH_MAX_DEPTH),
+                                      lambda: MaxAliasesLimiter(SUBGRAPH_MAX_ALIASES)],
+                          federation_version="2.11")

@@ -132,7 +132,7 @@ def create_service_app(runtime: ServiceRuntime, *, manage_lifecycle: bool = True
         return RequestContext(identity=identity, runtime=runtime)
 
     graphql_router = SubgraphRouter(runtime.definition.schema_factory(), context_getter=context_getter,
-                                    graphql_ide="graphiql")
+                                    graphql_ide="graphiql", max_body_bytes=runtime.settings.max_body_bytes)
     app.include_router(graphql_router, prefix="/graphql")
 
     @app.middleware("http")

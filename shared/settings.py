@@ -32,10 +32,12 @@ class Settings(BaseSettings):
     jwt_public_key_file: Path | None = None
     jwt_private_key_file: Path | None = None
     jwt_public_key: str | None = None
+    jwt_max_lifetime: int = Field(default=24 * 3600, gt=0)  # seconds from `iat` to `exp`: longer-lived tokens refused
     # R-IMP-4: a major project (重大项目) is one at or above this investment, or one the Approval Bureau flags.
     major_project_threshold: int = Field(default=2_000_000_000, gt=0, description="in fen; default 20M yuan")
     log_json: bool = False
     otel_console: bool = False
+    max_body_bytes: int = Field(default=1024 * 1024, gt=0)  # a request's body at /graphql (the gateway's: smaller)
 
     @model_validator(mode="after")
     def _production_needs_real_infrastructure(self) -> "Settings":
@@ -84,12 +86,26 @@ class GatewaySettings(Settings):
     supergraph_file: Path | None = None
     subgraph_poll_interval: float = Field(default=10.0, ge=0)
     max_body_bytes: int = Field(default=256 * 1024, gt=0)
+    max_tokens: int = Field(default=2000, gt=0)  # lexical tokens of one document: bounds parsing and validation
     max_depth: int = Field(default=12, gt=0)
     max_aliases: int = Field(default=30, gt=0)
     max_cost: int = Field(default=5000, gt=0)
     subgraph_timeout: float = Field(default=30.0, gt=0)
     trusted_documents_file: Path | None = None  # the operations front-ends shipped (persisted-query manifest)
     trusted_documents_only: bool = False        # production: run only those (needs the file)
+    # Introspection for callers without a token, and "Did you mean ...?" hints in validation errors: on while
+    # developing, off in production unless set.
+    public_introspection: bool | None = None
+    validation_suggestions: bool | None = None
+
+    @model_validator(mode="after")
+    def _safe_defaults_in_production(self) -> "GatewaySettings":
+        developing = self.environment != "production"
+        if self.public_introspection is None:
+            self.public_introspection = developing
+        if self.validation_suggestions is None:
+            self.validation_suggestions = developing
+        return self
 
     def required_in_production(self) -> list[tuple[str, object]]:
         # The gateway has no database and no broker of its own; it only verifies tokens.

@@ -18,7 +18,12 @@ from shared.graphql_over_http import (BAD_REQUEST, GRAPHQL_RESPONSE, INTERNAL_SE
 
 class SubgraphRouter(GraphQLRouter):
     """GET and POST /graphql: the response type negotiated, 405 for a mutation over GET, 415 for a body that is not
-    JSON, every refusal a JSON error with a code, and no `data` in the answer to a request that never executed."""
+    JSON, 413 for a body over `max_body_bytes`, every refusal a JSON error with a code, and no `data` in the answer
+    to a request that never executed."""
+
+    def __init__(self, *args, max_body_bytes: int = 1024 * 1024, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_body_bytes = max_body_bytes
 
     def should_render_graphql_ide(self, request) -> bool:
         return wants_graphiql(request.method, request.query_params, request.headers.get("accept", ""))
@@ -35,6 +40,8 @@ class SubgraphRouter(GraphQLRouter):
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if request.method == "POST" and content_type != JSON:
             return error_response("the body must be application/json", BAD_REQUEST, 415, media)
+        if request.method == "POST" and len(await request.body()) > self.max_body_bytes:
+            return error_response(f"the request body is over {self.max_body_bytes} bytes", BAD_REQUEST, 413, media)
         try:
             response: Response = await super().run(request, context, root_value)
         except HTTPException as exc:

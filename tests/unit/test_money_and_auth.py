@@ -77,3 +77,21 @@ def test_a_construction_unit_token_must_name_its_unit(settings):
 def test_production_refuses_development_defaults():
     with pytest.raises(ValueError, match="DATABASE_URL"):
         Settings(environment="production")
+
+
+def test_a_token_valid_for_longer_than_the_maximum_lifetime_is_refused(settings):
+    """A correctly signed token valid for ten years is refused (JWT_MAX_LIFETIME, a day by default); so is one that
+    does not say when it was issued; and the issuer will not mint one."""
+    now = int(time.time())
+    claims = {"iss": settings.jwt_issuer, "sub": "finance:staff", "dept": "FINANCE_BUREAU", "unit": "finance"}
+    key = settings.jwt_private_key_file.read_bytes()
+    ten_years = jwt.encode({**claims, "iat": now, "exp": now + 10 * 365 * 86400}, key, algorithm="EdDSA")
+    with pytest.raises(AuthError, match="at most 24 hours"):
+        TokenVerifier(settings).verify(ten_years)
+    undated = jwt.encode({**claims, "exp": now + 60}, key, algorithm="EdDSA")
+    with pytest.raises(AuthError, match="iat"):
+        TokenVerifier(settings).verify(undated)
+    with pytest.raises(AuthError, match="at most"):
+        mint_token(settings, department="FINANCE_BUREAU", unit="finance", ttl_seconds=2 * 86400)
+    day = mint_token(settings, department="FINANCE_BUREAU", unit="finance", ttl_seconds=86400)
+    assert TokenVerifier(settings).verify(day).department is Department.FINANCE_BUREAU

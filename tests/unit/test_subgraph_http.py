@@ -14,6 +14,17 @@ from shared.subgraph_http import SubgraphRouter
 
 
 @strawberry.type
+class Level:
+    @strawberry.field
+    def me(self) -> Level:
+        return Level()
+
+    @strawberry.field
+    def echo(self, times: int) -> int:
+        return times
+
+
+@strawberry.type
 class Query:
     @strawberry.field
     def boom(self) -> str | None:
@@ -26,6 +37,10 @@ class Query:
     @strawberry.field
     def echo(self, times: int) -> int:
         return times
+
+    @strawberry.field
+    def me(self) -> Level:
+        return Level()
 
 
 async def ask(body: dict) -> dict:
@@ -64,3 +79,22 @@ async def test_expected_refusals_are_info_and_only_unexpected_errors_are_errors_
     caplog.clear()
     await ask({"query": "{ boom }"})
     assert [r.levelno for r in caplog.records if r.name != "httpx"] == [logging.ERROR]
+
+
+async def test_a_subgraph_reached_directly_has_limits_of_its_own():
+    """A subgraph called without the gateway still refuses unbounded work: a body over its limit (413), thousands of
+    aliases, tokens or nesting levels (GRAPHQL_VALIDATION_FAILED or GRAPHQL_PARSE_FAILED), before any resolver runs."""
+    from shared.graphql import SUBGRAPH_MAX_ALIASES, SUBGRAPH_MAX_DEPTH, SUBGRAPH_MAX_TOKENS
+
+    app = FastAPI()
+    app.include_router(SubgraphRouter(subgraph_schema(query=Query), max_body_bytes=10_000), prefix="/graphql")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://subgraph") as client:
+        big = await client.post("/graphql", json={"query": "{ echo(times: 1) }", "pad": "x" * 20_000})
+        assert big.status_code == 413 and big.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    aliases = "{ " + " ".join(f"a{n}: echo(times: {n})" for n in range(SUBGRAPH_MAX_ALIASES + 1)) + " }"
+    tokens = "{ " + "echo(times: 1) " * (SUBGRAPH_MAX_TOKENS // 5) + "}"
+    deep = "{ " + "me { " * (SUBGRAPH_MAX_DEPTH + 1) + "echo(times: 1)" + " }" * (SUBGRAPH_MAX_DEPTH + 1) + " }"
+    for query in (aliases, tokens, deep):
+        answer = await ask({"query": query})
+        assert "data" not in answer and answer["errors"], query[:40]
+    assert (await ask({"query": "{ echo(times: 3) }"})) == {"data": {"echo": 3}}

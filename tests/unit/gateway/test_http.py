@@ -66,3 +66,32 @@ async def test_a_body_that_is_not_json_or_not_declared_json_is_refused(http):
 async def test_request_errors_carry_apollos_codes(http, query, variables, code):
     response = await http.post("/graphql", json={"query": query, "variables": variables})
     assert [e["extensions"]["code"] for e in response.json()["errors"]] == [code]
+
+
+async def test_introspection_and_suggestions_are_off_for_the_public_in_production(settings, mounts, keys):
+    """Production's safe defaults: no introspection without a token, no "Did you mean ...?" hints that map the schema
+    for a stranger; a signed-in developer still introspects. While developing, both are on."""
+    from shared.auth import mint_token
+    from shared.settings import GatewaySettings
+
+    production = GatewaySettings(environment="production", jwt_public_key_file=keys[1])
+    assert production.public_introspection is False and production.validation_suggestions is False
+    assert settings.public_introspection is True and settings.validation_suggestions is True
+    closed = settings.model_copy(update={"public_introspection": False, "validation_suggestions": False})
+    app = create_gateway_app(closed, client=httpx.AsyncClient(mounts=mounts))
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as http:
+            public = (await http.post("/graphql", json={"query": "{ __schema { types { name } } }"})).json()
+            assert public["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+            typo = (await http.post("/graphql", json={"query": "{ prodcts { id } }"})).json()
+            assert "Did you mean" not in typo["errors"][0]["message"]
+            token = mint_token(settings, department="AUDIT_BUREAU", unit="audit")
+            signed_in = (await http.post("/graphql", json={"query": "{ __schema { types { name } } }"},
+                                         headers={"authorization": f"Bearer {token}"})).json()
+            assert "errors" not in signed_in
+
+
+async def test_while_developing_the_public_may_introspect_and_is_offered_suggestions(http):
+    assert "errors" not in (await http.post("/graphql", json={"query": "{ __schema { types { name } } }"})).json()
+    typo = (await http.post("/graphql", json={"query": "{ prodcts { id } }"})).json()
+    assert "Did you mean" in typo["errors"][0]["message"]

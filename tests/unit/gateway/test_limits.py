@@ -102,3 +102,26 @@ async def test_the_gateway_refuses_over_limit_operations_without_fetching():
     result = await execute(supergraph, get_introspection_query(descriptions=True), None, None, fetcher,
                            validation_rules=default_limit_rules())
     assert "errors" not in result
+
+
+async def test_a_document_of_thousands_of_repeated_fields_is_refused_while_it_is_parsed(settings, mounts):
+    """A public request of 20,000 repeated fields (no aliases, well under the body limit) once held the event loop
+    for seconds in validation. The gateway reads at most MAX_TOKENS tokens of a document, over POST and GET alike,
+    and refuses the rest before validating or planning anything; GraphiQL's introspection stays well inside."""
+    import httpx
+
+    from gateway.app import create_gateway_app
+
+    app = create_gateway_app(settings, client=httpx.AsyncClient(mounts=mounts))
+    flood = "{ products { " + "name " * 20_000 + "} }"
+    assert len(flood.encode()) < settings.max_body_bytes
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as http:
+            short_flood = "{ products { " + "name " * 2_500 + "} }"  # what fits in a URL
+            for response in (await http.post("/graphql", json={"query": flood}),
+                             await http.get("/graphql", params={"query": short_flood})):
+                [error] = response.json()["errors"]
+                assert error["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+                assert f"more than {settings.max_tokens} tokens" in error["message"]
+            introspection = await http.post("/graphql", json={"query": get_introspection_query(descriptions=True)})
+            assert "errors" not in introspection.json()
