@@ -10,14 +10,17 @@ import strawberry
 from graphql import GraphQLError, IntValueNode, StringValueNode, ValueNode
 from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.fastapi import BaseContext
+from strawberry.federation.schema import FederationAny
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import Info
 from strawberry.types.execution import PreExecutionError
 from strawberry.utils.logging import StrawberryLogger
 
 from shared.auth import Department, Identity
 from shared.errors import DomainError, PermissionDenied
+from shared.graphql_inputs import CheckedText, representation_problem
 from shared.graphql_over_http import request_error_code
-from shared.money import MoneyError, parse_fen
+from shared.money import MAX_FEN, MoneyError, parse_fen
 
 log = logging.getLogger(__name__)
 
@@ -38,15 +41,19 @@ def _parse_fen_value(value: Any) -> int:
 
 
 def _parse_fen_literal(node: ValueNode, _variables: Any = None) -> int:
-    if isinstance(node, (IntValueNode, StringValueNode)):
-        return _parse_fen_value(int(node.value) if isinstance(node, IntValueNode) else node.value)
+    if isinstance(node, IntValueNode):
+        return _parse_fen_value(int(node.value))
+    if isinstance(node, StringValueNode):
+        return _parse_fen_value(node.value)  # refused: an amount is a number, not a string
     raise GraphQLError("amounts are integer fen (分), never floating point", extensions={"code": "BAD_USER_INPUT"})
 
 
 Fen = NewType("Fen", int)
 FEN_SCALAR = strawberry.scalar(
     name="Fen",
-    description="An amount of money in integer fen (分, 1/100 yuan). Floats and negative amounts are refused.",
+    description=f"An amount of money in integer fen (分, 1/100 yuan), from 0 to {MAX_FEN} (10 trillion yuan), "
+                "written as a number. Strings (even of digits), floats, negatives and larger amounts are refused "
+                "(BAD_USER_INPUT).",
     serialize=int,
     parse_value=_parse_fen_value,
     parse_literal=_parse_fen_literal,
@@ -107,13 +114,15 @@ def _access(departments: Iterable[Department]) -> dict:
 def decision(departments: Iterable[Department], *, description: str):
     """A mutation of Article 5's table: only `departments` may call it. The gateway reads the `@requiresScopes` this
     declares and refuses anyone else before planning; the service's own check still runs (it trusts no one)."""
-    return strawberry.federation.mutation(description=description, **_access(departments))
+    return strawberry.federation.mutation(description=description, extensions=[CheckedText(mutation=True)],
+                                          **_access(departments))
 
 
 def restricted(departments: Iterable[Department], *, description: str):
     """A query field only `departments` may read (`@requiresScopes`, or `@authenticated` for every signed-in
     department); the resolver still checks with `require`."""
-    return strawberry.federation.field(description=description, **_access(departments))
+    return strawberry.federation.field(description=description, extensions=[CheckedText(mutation=False)],
+                                       **_access(departments))
 
 
 def require(identity: Identity, *departments: Department, action: str) -> None:
@@ -175,6 +184,22 @@ class ApolloErrorCodes(SchemaExtension):
 
 
 class SubgraphSchema(strawberry.federation.Schema):
+    def entities_resolver(self, info: Info, representations: list[FederationAny]) -> list[FederationAny]:
+        """Federation's `_entities`, refusing a malformed representation (BAD_USER_INPUT, in its place in the list)
+        and dropping fields its type's key does not hold, instead of failing as an unexpected error."""
+        results: list[Any] = [None] * len(representations)
+        accepted, places = [], []
+        for index, representation in enumerate(representations):
+            kept, problem = representation_problem(self, representation)
+            if problem:
+                results[index] = GraphQLError(problem, extensions={"code": "BAD_USER_INPUT"})
+            else:
+                accepted.append(kept)
+                places.append(index)
+        for index, result in zip(places, super().entities_resolver(info, accepted), strict=True):
+            results[index] = result
+        return results
+
     def process_errors(self, errors: list[GraphQLError], execution_context=None) -> None:
         """Refusals and bad requests (a syntax error, an invalid query, a variable's bad value, any error raised
         as a GraphQL error: FORBIDDEN, UNAUTHENTICATED, BAD_USER_INPUT...) are INFO, one line; only an unexpected

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from shared.errors import Violation
 from shared.money import format_yuan
+from shared.text import text_violations
 
 
 def yuan(fen: int) -> str:
@@ -11,13 +12,9 @@ def yuan(fen: int) -> str:
 
 def text_problems(value: str | None, field: tuple[str, ...], *, rule: str, what: str, limit: int,
                   required: bool = True) -> list[Violation]:
-    """A required text must be non-blank; every text stays within `limit` characters."""
-    text = (value or "").strip()
-    if required and not text:
-        return [Violation(rule, field, f"give {what}")]
-    if len(text) > limit:
-        return [Violation("INVALID", field, f"{what} has at most {limit} characters")]
-    return []
+    """A required text must be non-blank; every text stays within `limit` characters and holds no control
+    character (shared/text.py, the rule of every service's free text)."""
+    return text_violations(value, field, rule=rule, what=what, limit=limit, required=required)
 
 
 def amount_problems(amount: int, field: tuple[str, ...], *, positive: bool = True) -> list[Violation]:
