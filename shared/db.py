@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import Table, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -33,3 +34,15 @@ def create_session_factory(engine: AsyncEngine) -> async_sessionmaker:
 
 def is_postgres(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+def upsert(session: AsyncSession, table: Table):
+    """An INSERT that can say what to do ON CONFLICT, in the session's dialect (PostgreSQL's and SQLite's share
+    `on_conflict_do_nothing` / `on_conflict_do_update`): the one way for two transactions to create the same row
+    at once without either failing, where a read-then-insert lets both read "missing"."""
+    dialect = session.bind.dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"no INSERT ... ON CONFLICT for {dialect}")

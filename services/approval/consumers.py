@@ -25,14 +25,14 @@ def create_handlers(major_threshold: int) -> dict:
         """R-REV-2 → R-IMP-1: the report lets procurement start."""
         try:
             await act_within(uow, event.project_id, Action.RECORD_BUDGET_REVIEW, FINANCE_SERVICE,
-                             event.approved_budget, major_threshold=major_threshold)
+                             event.approved_budget, major_threshold=major_threshold, lock=True)
         except DomainError as refused:  # a stale or out-of-order report: keep it in the log, don't retry forever
             log.warning("budget review report %s for %s not recorded: %s", envelope.id, event.project_id, refused)
 
     async def record_fact(uow: UnitOfWork, project_id: str, what: str, envelope: Envelope, **changes) -> None:
         """A fact another bureau reported: stored on the project and written in its history, status unchanged."""
         repository = ProjectRepository(uow.session)
-        project = await repository.get(project_id)
+        project = await repository.get(project_id, lock=True)  # a concurrent fact or decision goes first, whole
         if project is None:
             log.warning("%s for unknown project %s ignored", envelope.type, project_id)
             return

@@ -5,8 +5,6 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from services.approval.adapters.repository import ConcurrentUpdate, ProjectRepository
 from services.approval.announcements import announcement
 from services.approval.domain import model
@@ -25,30 +23,27 @@ def visible(project: model.Project, identity: Identity) -> bool:
 
 
 async def create_project(uow_factory: UowFactory, draft: model.ProjectDraft, actor: Identity) -> model.Project:
-    """Draft a project; its code (项目编号) is the next number of its jurisdiction and budget year."""
-    for _attempt in range(5):
-        now = utc_now()
-        year = budget_year(now)
-        try:
-            async with uow_factory() as uow:
-                repository = ProjectRepository(uow.session)
-                sequence = await repository.next_sequence(draft.jurisdiction, year)
-                project, entry = model.create(draft, project_id=str(uuid.uuid4()),
-                                              code=f"{draft.jurisdiction}-{year}-{sequence:04d}", actor=actor, now=now)
-                await repository.add(project, entry, year=year, sequence=sequence)
-                await uow.commit()
-                return project
-        except IntegrityError:
-            continue  # another draft took the same number first; take the next one
-    raise RuntimeError("could not allocate a project code after 5 attempts")
+    """Draft a project; its code (项目编号) is the next number of its jurisdiction and budget year, taken from the
+    year's counter in the draft's own transaction (concurrent drafts wait their turn for it, none fails)."""
+    now = utc_now()
+    year = budget_year(now)
+    async with uow_factory() as uow:
+        repository = ProjectRepository(uow.session)
+        sequence = await repository.next_sequence(draft.jurisdiction, year)
+        project, entry = model.create(draft, project_id=str(uuid.uuid4()),
+                                      code=f"{draft.jurisdiction}-{year}-{sequence:04d}", actor=actor, now=now)
+        await repository.add(project, entry, year=year, sequence=sequence)
+        await uow.commit()
+        return project
 
 
 async def act_within(uow: UnitOfWork, project_id: str, action: Action, actor: Identity, payload: Any = None, *,
-                     major_threshold: int) -> model.Project:
-    """Decide `action` on the project inside the caller's unit of work (which commits)."""
+                     major_threshold: int, lock: bool = False) -> model.Project:
+    """Decide `action` on the project inside the caller's unit of work (which commits); a consumer passes `lock`
+    to decide on the latest record rather than fail on a concurrent change (it has no user to retry for it)."""
     model.check_department(action, actor)
     repository = ProjectRepository(uow.session)
-    project = await repository.get(project_id)
+    project = await repository.get(project_id, lock=lock)
     if project is None or not visible(project, actor):
         raise NotFound("project")
     vendors = [v.vendor_id for v in payload.vendors] if action is Action.RECORD_CONTRACT else []

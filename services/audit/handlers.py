@@ -1,11 +1,15 @@
 """Audit's reactions to other bureaus' events: keeping the project register current (R-AUD-3), with Finance's
-settlement amount (R-FIN-6) and the Secrecy Bureau's classification, whichever order the events come in."""
+settlement amount (R-FIN-6) and the Secrecy Bureau's classification, whichever order the events come in.
+
+A row another event may be creating at the same moment is written with one INSERT ... ON CONFLICT statement, so two
+events of one project at once both succeed on their first delivery."""
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from services.audit.adapters.orm import classifications, register, settlements
 from shared.clock import as_utc
+from shared.db import upsert
 from shared.events import ClassificationConfirmed, Envelope, ProjectAccepted, ProjectApproved, SettlementReviewed
 from shared.uow import UnitOfWork
 
@@ -25,40 +29,33 @@ async def _reported_facts(uow: UnitOfWork, project_id: str) -> dict:
 
 
 async def on_project_approved(uow: UnitOfWork, event: ProjectApproved, envelope: Envelope) -> None:
-    found = (await uow.session.execute(
-        select(register.c.project_id).where(register.c.project_id == event.project_id))).first()
-    if found is None:
-        values = {"classified": event.classified, **await _reported_facts(uow, event.project_id)}
-        await uow.session.execute(insert(register).values(
-            project_id=event.project_id, code=event.code, unit_id=event.unit_id, unit_path=event.unit_path,
-            jurisdiction=event.jurisdiction, kind=event.kind, investment=event.investment_estimate,
-            approved_at=event.approved_at, **values))
+    values = {"classified": event.classified, **await _reported_facts(uow, event.project_id)}
+    await uow.session.execute(upsert(uow.session, register).values(
+        project_id=event.project_id, code=event.code, unit_id=event.unit_id, unit_path=event.unit_path,
+        jurisdiction=event.jurisdiction, kind=event.kind, investment=event.investment_estimate,
+        approved_at=event.approved_at, **values).on_conflict_do_nothing(index_elements=[register.c.project_id]))
 
 
 async def on_project_accepted(uow: UnitOfWork, event: ProjectAccepted, envelope: Envelope) -> None:
     """R-AUD-3: the Approval Bureau sends accepted projects to the Audit Bureau, with the approved investment."""
     values = {"investment": event.investment, "accepted_at": event.accepted_at, "classified": event.classified,
               **await _reported_facts(uow, event.project_id)}
-    result = await uow.session.execute(update(register).where(register.c.project_id == event.project_id)
-                                       .values(**values))
-    if result.rowcount == 0:  # the approval event has not arrived (or was before this register existed)
-        await uow.session.execute(insert(register).values(
-            project_id=event.project_id, code=event.code, unit_id=event.unit_id, unit_path=event.unit_path,
-            jurisdiction=event.jurisdiction, kind=event.kind, approved_at=event.accepted_at, **values))
+    # Without the approval event (not arrived, or before this register existed) the project is registered here.
+    await uow.session.execute(upsert(uow.session, register).values(
+        project_id=event.project_id, code=event.code, unit_id=event.unit_id, unit_path=event.unit_path,
+        jurisdiction=event.jurisdiction, kind=event.kind, approved_at=event.accepted_at, **values)
+        .on_conflict_do_update(index_elements=[register.c.project_id], set_=values))
 
 
 async def on_settlement_reviewed(uow: UnitOfWork, event: SettlementReviewed, envelope: Envelope) -> None:
     """R-FIN-6: Finance's settlement review gives the register its settlement amount; the latest review wins."""
     reviewed_at = as_utc(event.reviewed_at)
-    known = (await uow.session.execute(select(settlements.c.reviewed_at).where(
-        settlements.c.project_id == event.project_id))).scalar()
-    if known is None:
-        await uow.session.execute(insert(settlements).values(
-            project_id=event.project_id, settlement_amount=event.settlement_amount, reviewed_at=reviewed_at))
-    elif as_utc(known) <= reviewed_at:
-        await uow.session.execute(update(settlements).where(settlements.c.project_id == event.project_id).values(
-            settlement_amount=event.settlement_amount, reviewed_at=reviewed_at))
-    else:
+    values = dict(settlement_amount=event.settlement_amount, reviewed_at=reviewed_at)
+    kept = await uow.session.execute(upsert(uow.session, settlements).values(project_id=event.project_id, **values)
+                                     .on_conflict_do_update(index_elements=[settlements.c.project_id], set_=values,
+                                                            where=settlements.c.reviewed_at <= reviewed_at)
+                                     .returning(settlements.c.project_id))
+    if kept.first() is None:
         return  # an older review arriving late
     await uow.session.execute(update(register).where(register.c.project_id == event.project_id)
                               .values(settlement_amount=event.settlement_amount))
@@ -67,17 +64,14 @@ async def on_settlement_reviewed(uow: UnitOfWork, event: SettlementReviewed, env
 async def on_classification_confirmed(uow: UnitOfWork, event: ClassificationConfirmed, envelope: Envelope) -> None:
     """Classification is the Secrecy Bureau's fact: its latest decision is the one the register keeps."""
     decided_at = as_utc(event.decided_at)
-    known = (await uow.session.execute(select(classifications.c.decided_at).where(
-        classifications.c.project_id == event.project_id))).scalar()
-    if known is None:
-        await uow.session.execute(insert(classifications).values(
-            project_id=event.project_id, classified=event.classified, decided_at=decided_at))
-    elif as_utc(known) <= decided_at:
-        await uow.session.execute(update(classifications).where(
-            classifications.c.project_id == event.project_id).values(classified=event.classified,
-                                                                      decided_at=decided_at))
-    else:
-        return
+    values = dict(classified=event.classified, decided_at=decided_at)
+    kept = await uow.session.execute(
+        upsert(uow.session, classifications).values(project_id=event.project_id, **values)
+        .on_conflict_do_update(index_elements=[classifications.c.project_id], set_=values,
+                               where=classifications.c.decided_at <= decided_at)
+        .returning(classifications.c.project_id))
+    if kept.first() is None:
+        return  # an older decision arriving late
     await uow.session.execute(update(register).where(register.c.project_id == event.project_id)
                               .values(classified=event.classified))
 

@@ -73,10 +73,10 @@ async def on_performance_reviewed(uow: UnitOfWork, event: PerformanceReviewed, e
 async def on_audit_finding_published(uow: UnitOfWork, event: AuditFindingPublished, envelope: Envelope) -> None:
     """R-FIN-4: an audit finding Finance must act on (or may, for OTHER). The same finding twice is kept once."""
     facts = FactsRepository(uow.session)
-    if await facts.finding(event.finding_id) is not None:
+    if not await facts.add_finding(Finding(event.finding_id, event.project_id, event.engagement_id,
+                                           event.violation_type, event.amount, event.summary,
+                                           as_utc(event.published_at))):
         return
-    await facts.add_finding(Finding(event.finding_id, event.project_id, event.engagement_id, event.violation_type,
-                                    event.amount, event.summary, as_utc(event.published_at)))
     await note_on_trail(uow, event.project_id, _noted("AUDIT_FINDING_RECEIVED", "AUDIT_BUREAU", envelope, {
         "finding_id": event.finding_id, "violation_type": event.violation_type.value, "amount": event.amount}))
 

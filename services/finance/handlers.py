@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import insert, select
 
 from services.finance.adapters.orm import projects
 from services.finance.adapters.repository import BudgetReviewRepository
@@ -16,6 +15,7 @@ from services.finance.domain.budget_review import BudgetReviewCase, SecrecyFacts
 from services.finance.domain.history import Actor
 from services.finance.fact_handlers import FACT_HANDLERS
 from shared.clock import as_utc, utc_now
+from shared.db import upsert
 from shared.events import (
     BudgetReviewOpened,
     ClassificationConfirmed,
@@ -45,11 +45,11 @@ async def _announce_opened(uow: UnitOfWork, case: BudgetReviewCase) -> None:
 async def on_project_approved(uow: UnitOfWork, event: ProjectApproved, envelope: Envelope) -> None:
     """An approved project gets Finance's copy of its facts and a budget-review case (R-REV-2)."""
     session = uow.session
-    if (await session.execute(select(projects.c.id).where(projects.c.id == event.project_id))).first() is None:
-        await session.execute(insert(projects).values(
-            id=event.project_id, code=event.code, unit_id=event.unit_id, unit_path=event.unit_path,
-            jurisdiction=event.jurisdiction, investment_estimate=event.investment_estimate,
-            classified=event.classified, approved_at=event.approved_at))
+    await session.execute(upsert(session, projects).values(
+        id=event.project_id, code=event.code, unit_id=event.unit_id, unit_path=event.unit_path,
+        jurisdiction=event.jurisdiction, investment_estimate=event.investment_estimate,
+        classified=event.classified, approved_at=event.approved_at).on_conflict_do_nothing(
+        index_elements=[projects.c.id]))
     repository = BudgetReviewRepository(session)
     if await repository.get(event.project_id) is not None:
         return  # the technical-review opinion came first and opened the case
@@ -82,11 +82,11 @@ async def on_technical_review_concluded(uow: UnitOfWork, event: TechnicalReviewC
 async def _record_secrecy(uow: UnitOfWork, project_id: str, change, *, action: str, envelope: Envelope,
                           detail: dict, reason: str | None = None) -> None:
     repository = BudgetReviewRepository(uow.session)
-    facts, exists = await repository.secrecy_facts(project_id)
+    facts = await repository.lock_secrecy_facts(project_id)
     new_facts: SecrecyFacts | None = change(facts)
     if new_facts is None:
         return  # older than what Finance already knows
-    await repository.save_secrecy_facts(project_id, new_facts, exists=exists)
+    await repository.save_secrecy_facts(project_id, new_facts, exists=True)
     case = await repository.get(project_id)
     if case is not None:
         updated, entry = decisions.note_secrecy_fact(case, new_facts, action=action, detail=detail, reason=reason,

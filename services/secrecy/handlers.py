@@ -29,13 +29,20 @@ def _facts(event: ProjectSubmitted | ProjectApproved | ProjectAccepted) -> Proje
 
 async def _record(uow: UnitOfWork, event, declared_classified: bool, envelope: Envelope, mark=None,
                   at: datetime | None = None) -> RegisterEntry:
+    """Register the facts: the project's first event inserts its entry; a later one (or one racing the first)
+    updates the entry it holds locked, so two events of one project at once queue instead of colliding."""
     repository = SecrecyRepository(uow.session)
-    before = await repository.entry(event.project_id)
-    after = record_declaration(before, _facts(event), declared_classified=declared_classified,
-                               at=as_utc(envelope.time))
-    if mark is not None:
-        after = mark(after, as_utc(at))
-    await save_entry(repository, before, after)
+
+    def recorded(before: RegisterEntry | None) -> RegisterEntry:
+        after = record_declaration(before, _facts(event), declared_classified=declared_classified,
+                                   at=as_utc(envelope.time))
+        return mark(after, as_utc(at)) if mark is not None else after
+
+    after = recorded(None)
+    if not await repository.add_entry_if_missing(after):
+        before = await repository.entry(event.project_id, lock=True)
+        after = recorded(before)
+        await save_entry(repository, before, after)
     await open_cases_if_needed(repository, after, now=utc_now(), because_of=envelope.type)
     return after
 

@@ -36,6 +36,16 @@ projects = Table(
     UniqueConstraint("code", name="uq_project_code"),
 )
 
+# The last project-code number given per jurisdiction and budget year: a draft takes the next one by updating this
+# row in its own transaction, so concurrent drafts queue on the row instead of racing for MAX(sequence) + 1.
+code_counters = Table(
+    "project_code_counters",
+    metadata,
+    Column("jurisdiction", String(20), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("last_sequence", Integer, nullable=False),
+)
+
 # The project's unit and every unit above it: "a unit sees its own and its subordinate units' projects".
 project_units = Table(
     "project_units",

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy import and_, exists, false, func, insert, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.approval.adapters.orm import history, project_units, projects, vendor_qualifications
+from services.approval.adapters.orm import code_counters, history, project_units, projects, vendor_qualifications
 from services.approval.domain.lifecycle import ProjectStatus
 from services.approval.domain.model import HistoryEntry, Project, VendorQualification
 from shared.auth import Identity
 from shared.clock import as_utc
+from shared.db import upsert
 from shared.visibility import APPLICANTS, OVERSIGHT, SECRECY_CLEARANCE_ROLE, WORKFLOW_BUREAUS
 
 
@@ -57,10 +58,13 @@ class ProjectRepository:
         self.session = session
 
     async def next_sequence(self, jurisdiction: str, year: int) -> int:
-        found = await self.session.execute(
-            select(func.max(projects.c.sequence)).where(projects.c.jurisdiction == jurisdiction,
-                                                         projects.c.year == year))
-        return (found.scalar() or 0) + 1
+        """Take the next number of the jurisdiction's year. The counter row stays locked until this transaction
+        ends: a concurrent draft waits for it and takes the number after, or this one if we roll back."""
+        taken = upsert(self.session, code_counters).values(jurisdiction=jurisdiction, year=year, last_sequence=1)
+        taken = taken.on_conflict_do_update(
+            index_elements=[code_counters.c.jurisdiction, code_counters.c.year],
+            set_={"last_sequence": code_counters.c.last_sequence + 1}).returning(code_counters.c.last_sequence)
+        return (await self.session.execute(taken)).scalar_one()
 
     async def add(self, project: Project, entry: HistoryEntry, *, year: int, sequence: int) -> None:
         await self.session.execute(insert(projects).values(
@@ -85,13 +89,16 @@ class ProjectRepository:
             department=entry.department, unit=entry.unit, subject=entry.subject, reasons=list(entry.reasons),
             detail=entry.detail))
 
-    async def get(self, project_id: str) -> Project | None:
-        return (await self.get_many([project_id])).get(project_id)
+    async def get(self, project_id: str, *, lock: bool = False) -> Project | None:
+        """With `lock`, the row stays locked until the transaction ends: a consumer recording another bureau's fact
+        waits for a concurrent change of the project instead of failing with ConcurrentUpdate on save."""
+        return (await self.get_many([project_id], lock=lock)).get(project_id)
 
-    async def get_many(self, ids: Sequence[str]) -> dict[str, Project]:
+    async def get_many(self, ids: Sequence[str], *, lock: bool = False) -> dict[str, Project]:
         if not ids:
             return {}
-        rows = await self.session.execute(select(projects.c.id, projects.c.record).where(projects.c.id.in_(list(ids))))
+        query = select(projects.c.id, projects.c.record).where(projects.c.id.in_(list(ids)))
+        rows = await self.session.execute(query.with_for_update() if lock else query)
         return {row.id: Project.model_validate(row.record) for row in rows}
 
     async def find(self, identity: Identity, criteria: ProjectFilter, *, limit: int,
@@ -143,8 +150,6 @@ class ProjectRepository:
     async def put_vendor_qualification(self, qualification: VendorQualification) -> None:
         values = dict(scopes=sorted(qualification.scopes), valid_from=qualification.valid_from,
                       valid_until=qualification.valid_until, revoked_on=qualification.revoked_on)
-        result = await self.session.execute(update(vendor_qualifications).where(
-            vendor_qualifications.c.vendor_id == qualification.vendor_id).values(**values))
-        if result.rowcount == 0:
-            await self.session.execute(insert(vendor_qualifications).values(vendor_id=qualification.vendor_id,
-                                                                            **values))
+        await self.session.execute(
+            upsert(self.session, vendor_qualifications).values(vendor_id=qualification.vendor_id, **values)
+            .on_conflict_do_update(index_elements=[vendor_qualifications.c.vendor_id], set_=values))

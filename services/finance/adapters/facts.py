@@ -18,6 +18,7 @@ from services.finance.domain.project_facts import (
 )
 from services.finance.domain.sanctions import Finding
 from shared.clock import as_utc
+from shared.db import upsert
 from shared.events import ViolationType
 
 
@@ -62,11 +63,10 @@ class FactsRepository:
         return {project_id: _facts(project_id, rows.get(project_id), reviews[project_id]) for project_id in ids}
 
     async def record(self, project_id: str, **values) -> None:
-        """Set some of the project's reported facts, creating its row on the first report."""
-        result = await self.session.execute(update(project_facts).where(project_facts.c.project_id == project_id)
-                                            .values(**values))
-        if result.rowcount == 0:
-            await self.session.execute(insert(project_facts).values(project_id=project_id, **values))
+        """Set some of the project's reported facts, creating its row on the first report (in one statement, so
+        two reports of one project at once neither both insert nor lose one another's columns)."""
+        await self.session.execute(upsert(self.session, project_facts).values(project_id=project_id, **values)
+                                   .on_conflict_do_update(index_elements=[project_facts.c.project_id], set_=values))
 
     async def performance_review(self, project_id: str, year: int) -> PerformanceFacts | None:
         row = (await self.session.execute(select(performance_reviews).where(
@@ -92,11 +92,14 @@ class FactsRepository:
                ).mappings().first()
         return _finding(row) if row is not None else None
 
-    async def add_finding(self, finding: Finding) -> None:
-        await self.session.execute(insert(audit_findings).values(
+    async def add_finding(self, finding: Finding) -> bool:
+        """Keep the finding unless it is kept already; whether this call kept it."""
+        added = await self.session.execute(upsert(self.session, audit_findings).values(
             finding_id=finding.finding_id, project_id=finding.project_id, engagement_id=finding.engagement_id,
             violation_type=finding.violation_type.value, amount=finding.amount, summary=finding.summary,
-            published_at=finding.published_at))
+            published_at=finding.published_at).on_conflict_do_nothing(index_elements=[audit_findings.c.finding_id])
+            .returning(audit_findings.c.finding_id))
+        return added.first() is not None
 
     async def findings(self, *, awaiting_sanction: bool, limit: int) -> list[Finding]:
         """Audit findings, oldest first; with `awaiting_sanction`, those of the six named violation types that

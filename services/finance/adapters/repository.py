@@ -28,6 +28,7 @@ from services.finance.domain.budget_review import (
 )
 from services.finance.domain.history import Decision
 from shared.clock import as_utc
+from shared.db import upsert
 
 
 class ConcurrentUpdate(Exception):
@@ -113,6 +114,15 @@ class BudgetReviewRepository:
         row = (await self.session.execute(
             select(secrecy_status).where(secrecy_status.c.project_id == project_id))).mappings().first()
         return (_secrecy(row), True) if row is not None else (SecrecyFacts(), False)
+
+    async def lock_secrecy_facts(self, project_id: str) -> SecrecyFacts:
+        """The secrecy facts Finance holds for a project, its row locked until the transaction ends (created empty,
+        which reads as no facts, if there was none): two secrecy events of one project at once take turns."""
+        await self.session.execute(upsert(self.session, secrecy_status).values(project_id=project_id)
+                                   .on_conflict_do_nothing(index_elements=[secrecy_status.c.project_id]))
+        row = (await self.session.execute(select(secrecy_status).where(
+            secrecy_status.c.project_id == project_id).with_for_update())).mappings().one()
+        return _secrecy(row)
 
     async def save_secrecy_facts(self, project_id: str, facts: SecrecyFacts, *, exists: bool) -> None:
         values = dict(classified=facts.classified, level=facts.level,

@@ -13,6 +13,7 @@ from services.secrecy.domain.classification import ClassificationStatus, Registe
 from services.secrecy.domain.pre_use import Evaluation, EvaluationConclusion, PreUseReview, PreUseStatus
 from services.secrecy.domain.review import SecrecyReview, SecrecyReviewStatus
 from shared.clock import as_utc
+from shared.db import upsert
 
 
 class ConcurrentUpdate(Exception):
@@ -77,9 +78,13 @@ class SecrecyRepository:
             raise ConcurrentUpdate(key)
 
     # the register
-    async def entry(self, project_id: str) -> RegisterEntry | None:
-        found = await self.entries([project_id])
-        return found.get(project_id)
+    async def entry(self, project_id: str, *, lock: bool = False) -> RegisterEntry | None:
+        """With `lock`, the row stays locked until the transaction ends (a consumer's read-modify-write)."""
+        if not lock:
+            return (await self.entries([project_id])).get(project_id)
+        row = (await self.session.execute(select(classifications).where(
+            classifications.c.project_id == project_id).with_for_update())).mappings().first()
+        return entry_from_row(row) if row is not None else None
 
     async def entries(self, project_ids: Sequence[str]) -> dict[str, RegisterEntry]:
         rows = (await self.session.execute(select(classifications).where(
@@ -89,6 +94,16 @@ class SecrecyRepository:
     async def add_entry(self, entry: RegisterEntry) -> None:
         await self.session.execute(insert(classifications).values(
             project_id=entry.project_id, version=entry.version, **_entry_values(entry)))
+
+    async def add_entry_if_missing(self, entry: RegisterEntry) -> bool:
+        """Register the project as `entry` unless it is registered; whether this call registered it. A concurrent
+        transaction registering the same project makes this one wait for its outcome instead of failing."""
+        added = await self.session.execute(
+            upsert(self.session, classifications)
+            .values(project_id=entry.project_id, version=entry.version, **_entry_values(entry))
+            .on_conflict_do_nothing(index_elements=[classifications.c.project_id])
+            .returning(classifications.c.project_id))
+        return added.first() is not None
 
     async def save_entry(self, before: RegisterEntry, after: RegisterEntry) -> None:
         """Write `after` over `before`; a version bump comes from a decision, a consumer's update keeps it."""
