@@ -9,6 +9,7 @@ import urllib.parse
 from pathlib import Path
 
 from egov.audit_cli import add_audit_commands
+from egov.outbox_cli import add_outbox_commands
 from shared.auth import AuthError, Department, ensure_development_keys, mint_token
 from shared.settings import GatewaySettings, Settings
 
@@ -202,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     asyncapi = commands.add_parser("asyncapi", help="print the event catalog as an AsyncAPI 3.0 document")
     asyncapi.set_defaults(func=cmd_asyncapi)
     add_audit_commands(commands)
+    add_outbox_commands(commands)
     return parser
 
 

@@ -1,13 +1,16 @@
 """Transactional outbox and inbox tables, and the relay that publishes the outbox.
 
 A state change and the event announcing it commit in one transaction (outbox row). The relay publishes unpublished
-rows in order with publisher confirms and marks them published; if the broker is away the rows wait. A consumer
-records the event id in the same transaction as its effect (inbox row), so a redelivered event changes nothing.
+rows in order with publisher confirms and marks them published; if the broker is away the rows wait, and a row the
+broker keeps refusing is parked for an operator (`shared.outbox_admin`). A consumer records the event id in the
+same transaction as its effect (inbox row), so a redelivered event changes nothing.
 """
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from opentelemetry import trace
@@ -32,8 +35,10 @@ from shared.events import Envelope
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("egov.outbox")
 
+DEFAULT_MAX_ATTEMPTS = 10
 
-def outbox_columns() -> list[Column]:
+
+def _outbox_columns_v1() -> list[Column]:
     return [
         Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
         Column("event_id", String(36), nullable=False, unique=True),
@@ -45,6 +50,11 @@ def outbox_columns() -> list[Column]:
         Column("attempts", Integer, nullable=False, server_default="0"),
         Column("last_error", Text),
     ]
+
+
+def outbox_columns() -> list[Column]:
+    """The outbox as the code uses it: version 1, plus `parked_at` (version 2)."""
+    return [*_outbox_columns_v1(), Column("parked_at", DateTime(timezone=True), index=True)]
 
 
 def inbox_columns() -> list[Column]:
@@ -63,83 +73,181 @@ def messaging_tables(metadata: MetaData) -> tuple[Table, Table]:
 
 def create_messaging_tables_v1(op) -> None:
     """Alembic operations creating the outbox and inbox (version 1 of their shape; never edit, add a v2)."""
-    op.create_table("outbox", *outbox_columns())
+    op.create_table("outbox", *_outbox_columns_v1())
     op.create_table("inbox", *inbox_columns())
 
 
+def add_outbox_parking_v2(op) -> None:
+    """Alembic operations of version 2: a row the broker kept refusing is parked (`parked_at`); never edit."""
+    op.add_column("outbox", Column("parked_at", DateTime(timezone=True), nullable=True))
+    op.create_index("ix_outbox_parked_at", "outbox", ["parked_at"])
+
+
+def drop_outbox_parking_v2(op) -> None:
+    op.drop_index("ix_outbox_parked_at", table_name="outbox")
+    with op.batch_alter_table("outbox") as batch:  # SQLite rebuilds the table; PostgreSQL drops the column
+        batch.drop_column("parked_at")
+
+
+class _Outcome(enum.Enum):
+    PUBLISHED = "published"
+    FAILED = "failed"        # the bus was reachable and refused this row: the row is charged an attempt
+    PARKED = "parked"        # ... and that was its last attempt
+    BUS_AWAY = "bus away"    # the bus was unreachable: no row is at fault, the round stops
+    NOT_HERE = "not here"    # another relay holds the row, or it was published or parked meanwhile
+
+
+@dataclass
+class _Round:
+    candidates: int = 0
+    published: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
 class OutboxRelay:
-    """Publishes a service's outbox: woken after each commit, and polling as a fallback."""
+    """Publishes a service's outbox: woken after each commit, and polling as a fallback.
+
+    Each row is published in a transaction of its own that locks it (SKIP LOCKED keeps relays of other processes
+    off it), publishes it with a publisher confirm and commits the outcome: `published_at` once the broker has
+    taken it, else one more `attempts` and the `last_error`. A failure later in a round never undoes a confirmation
+    made earlier in it, so no confirmed row is sent twice by the relay.
+
+    A failure while the bus is unreachable is the broker's, not the row's: the row keeps its attempts (its
+    last_error says why it waits), the round stops and the relay backs off. A failure while the bus is reachable
+    (the broker refused this message, its envelope no longer reads, ...) is the row's: after `max_attempts` of them
+    the row is parked (`parked_at`). The relay no longer tries a parked row; `/readyz` counts parked rows, and
+    `egov outbox parked` / `egov outbox retry` list them and put one back in line.
+
+    Order per subject (the project): one project's events are published in the order they were written. While a
+    row of a subject fails, the later rows of that subject wait for the next round; once it is parked they wait
+    behind it, unpublished, until an operator retries it, so a consumer never sees a project's later event without
+    the earlier one. Rows of other subjects flow past. Rows without a subject are not ordered among themselves.
+    """
 
     def __init__(self, session_factory: async_sessionmaker, outbox: Table, bus: Bus, *, poll_interval: float = 0.5,
-                 batch_size: int = 100):
+                 batch_size: int = 100, max_attempts: int = DEFAULT_MAX_ATTEMPTS):
         self._sessions = session_factory
         self._outbox = outbox
         self._bus = bus
         self._poll_interval = poll_interval
         self._batch_size = batch_size
+        self._max_attempts = max_attempts
         self._wake = asyncio.Event()
-        # One batch at a time per process; across processes, SKIP LOCKED (PostgreSQL) keeps relays apart.
+        # One round at a time per process; across processes, SKIP LOCKED (PostgreSQL) keeps relays apart.
         self._lock = asyncio.Lock()
         self._task: asyncio.Task | None = None
         self._stopping = False
         self.last_error: str | None = None
+        self.failures: list[str] = []  # the rows that failed in the last drain, as "seq N (type): error"
 
     def wake(self) -> None:
         self._wake.set()
 
     async def publish_pending(self) -> int:
-        """Publish one batch of unpublished rows in order; returns how many were published."""
-        published = 0
-        async with self._lock, self._sessions() as session, session.begin():
-            rows = (
-                await session.execute(
-                    select(self._outbox.c.seq, self._outbox.c.envelope)
-                    .where(self._outbox.c.published_at.is_(None))
-                    .order_by(self._outbox.c.seq)
-                    .limit(self._batch_size)
-                    .with_for_update(skip_locked=True)
-                )
-            ).all()
-            try:
-                for seq, envelope in rows:
-                    await self._bus.publish(Envelope.model_validate(envelope))
-                    await session.execute(
-                        update(self._outbox)
-                        .where(self._outbox.c.seq == seq)
-                        .values(published_at=datetime.now(timezone.utc), attempts=self._outbox.c.attempts + 1)
-                    )
-                    published += 1
-            except Exception as exc:
-                # Keep what was confirmed; the failed row and those after it wait for the next round.
-                if published < len(rows):
-                    failed_seq = rows[published][0]
-                    await session.execute(
-                        update(self._outbox)
-                        .where(self._outbox.c.seq == failed_seq)
-                        .values(attempts=self._outbox.c.attempts + 1, last_error=str(exc)[:2000])
-                    )
-                raise
-        return published
+        """Publish one batch of unpublished rows in order; returns how many were published.
+
+        Raises only when the bus is unreachable (or the database fails); a row's own failure is recorded on it."""
+        return (await self._publish_round()).published
 
     async def drain(self) -> int:
-        total = 0
+        total, self.failures = 0, []
         while True:
-            count = await self.publish_pending()
-            total += count
-            if count < self._batch_size:
+            round_ = await self._publish_round()
+            total += round_.published
+            self.failures += round_.failures
+            if round_.candidates < self._batch_size or round_.published == 0:
                 return total
+
+    def _pending(self):
+        """The next rows to try, in order: unpublished, not parked, and not behind a parked row of their subject."""
+        outbox = self._outbox
+        parked = outbox.alias("parked")
+        behind_a_parked_row = (
+            select(parked.c.seq)
+            .where(parked.c.subject == outbox.c.subject, parked.c.seq < outbox.c.seq,
+                   parked.c.parked_at.is_not(None), parked.c.published_at.is_(None))
+            .exists()
+        )
+        return (
+            select(outbox.c.seq, outbox.c.subject)
+            .where(outbox.c.published_at.is_(None), outbox.c.parked_at.is_(None), ~behind_a_parked_row)
+            .order_by(outbox.c.seq)
+            .limit(self._batch_size)
+        )
+
+    async def _publish_round(self) -> _Round:
+        async with self._lock:
+            async with self._sessions() as session:
+                rows = (await session.execute(self._pending())).all()
+            round_ = _Round(candidates=len(rows))
+            waiting: set[str] = set()  # subjects with an earlier row not published this round
+            for seq, subject in rows:
+                if subject is not None and subject in waiting:
+                    continue
+                outcome, error = await self._publish_row(seq)
+                if outcome is _Outcome.PUBLISHED:
+                    round_.published += 1
+                    continue
+                if outcome is _Outcome.BUS_AWAY:
+                    raise error
+                if subject is not None:
+                    waiting.add(subject)
+                if error is not None:
+                    round_.failures.append(f"seq {seq}: {_describe(error)}")
+            return round_
+
+    async def _publish_row(self, seq: int) -> tuple[_Outcome, Exception | None]:
+        outbox = self._outbox
+        async with self._sessions() as session, session.begin():
+            row = (
+                await session.execute(
+                    select(outbox.c.envelope, outbox.c.type, outbox.c.attempts)
+                    .where(outbox.c.seq == seq, outbox.c.published_at.is_(None), outbox.c.parked_at.is_(None))
+                    .with_for_update(skip_locked=True)
+                )
+            ).first()
+            if row is None:
+                return _Outcome.NOT_HERE, None
+            this_row = update(outbox).where(outbox.c.seq == seq)
+            try:
+                await self._bus.publish(Envelope.model_validate(row.envelope))
+            except Exception as exc:  # noqa: BLE001 - recorded on the row, and below in the log
+                error = _describe(exc)[:2000]
+                if not await self._bus_ready():
+                    await session.execute(this_row.values(last_error=error))
+                    return _Outcome.BUS_AWAY, exc
+                attempts = row.attempts + 1
+                parked = attempts >= self._max_attempts
+                await session.execute(this_row.values(
+                    attempts=attempts, last_error=error, parked_at=_now() if parked else None))
+                if parked:
+                    log.error("outbox row %s (%s) parked after %d failed attempts, with the later events of its "
+                              "subject behind it: %s; see `egov outbox parked`", seq, row.type, attempts, error)
+                    return _Outcome.PARKED, exc
+                log.warning("outbox row %s (%s) failed (attempt %d of %d): %s", seq, row.type, attempts,
+                            self._max_attempts, error)
+                return _Outcome.FAILED, exc
+            await session.execute(this_row.values(published_at=_now(), attempts=outbox.c.attempts + 1))
+            return _Outcome.PUBLISHED, None
+
+    async def _bus_ready(self) -> bool:
+        try:
+            return await self._bus.ready()
+        except Exception:  # noqa: BLE001 - a bus that cannot say is not ready
+            return False
 
     async def _run(self) -> None:
         delay = self._poll_interval
         while not self._stopping:
             try:
                 await self.drain()
-                self.last_error = None
-                delay = self._poll_interval
+                # A row that failed keeps its place (or is parked); report it and don't spin on it.
+                self.last_error = "; ".join(self.failures[:3]) or None
+                delay = min(delay * 2, 5.0) if self.failures else self._poll_interval
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # broker or database away: keep the rows, back off, try again
-                self.last_error = f"{type(exc).__name__}: {exc}"
+                self.last_error = _describe(exc)
                 log.warning("outbox relay could not publish: %s", self.last_error)
                 delay = min(delay * 2, 5.0)
             if self._stopping:
@@ -167,3 +275,11 @@ class OutboxRelay:
             await asyncio.gather(self._task, return_exceptions=True)
         self._task = None
         self._stopping = False
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)

@@ -23,6 +23,7 @@ from shared.graphql import RequestContext
 from shared.graphql_over_http import JSON, error_response, response_media
 from shared.migrations import upgrade
 from shared.outbox import OutboxRelay, messaging_tables
+from shared.outbox_admin import outbox_health
 from shared.settings import Settings
 from shared.subgraph_http import SubgraphRouter
 from shared.telemetry import extract_context
@@ -58,7 +59,8 @@ class ServiceRuntime:
         self.outbox, self.inbox = _messaging_tables(definition.metadata)
         self._owns_bus = bus is None
         self.bus = bus or create_bus(settings)
-        self.relay = OutboxRelay(self.sessions, self.outbox, self.bus, poll_interval=settings.relay_poll_interval)
+        self.relay = OutboxRelay(self.sessions, self.outbox, self.bus, poll_interval=settings.relay_poll_interval,
+                                 max_attempts=settings.outbox_max_attempts)
         self.verifier = TokenVerifier(settings)
         self.consumer = EventConsumer(self.name, self.uow, definition.handlers_for(settings))
         self.started = False
@@ -100,6 +102,11 @@ class ServiceRuntime:
             checks["database"] = f"error: {type(exc).__name__}"
         checks["bus"] = "ok" if await self.bus.ready() else "unreachable"
         checks["relay"] = "ok" if self.relay.last_error is None else f"retrying: {self.relay.last_error}"
+        if checks["database"] == "ok":
+            try:  # rows parked for an operator, and how far behind the outbox is
+                checks.update(await outbox_health(self.sessions, self.outbox))
+            except Exception as exc:  # noqa: BLE001 - e.g. not migrated yet
+                checks["outbox"] = f"error: {type(exc).__name__}"
         return checks
 
 

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     bus_delivery_limit: int = Field(default=5, ge=1)
     bus_prefetch: int = Field(default=16, ge=1)
     relay_poll_interval: float = Field(default=0.5, gt=0)
+    # An outbox row the broker refuses this many times is parked for an operator (`egov outbox parked`).
+    outbox_max_attempts: int = Field(default=10, ge=1)
     # Ed25519 keys (PEM). The public key verifies every caller; the private key only mints tokens.
     jwt_issuer: str = "yiyang-egov"
     jwt_public_key_file: Path | None = None
