@@ -5,7 +5,6 @@ import argparse
 import asyncio
 import json
 import sys
-import urllib.parse
 from pathlib import Path
 
 from egov.audit_cli import add_audit_commands
@@ -31,15 +30,16 @@ def cmd_run(args) -> None:
     setup_telemetry("egov-embedded", console=settings.otel_console)
     system = EmbeddedSystem(settings)
     token = mint_token(system.settings, department=Department.APPROVAL_BUREAU, unit="yiyang-approval-bureau")
-    headers = urllib.parse.quote(json.dumps({"Authorization": f"Bearer {token}"}))
     base = f"http://{args.host}:{args.port}"
+    services = f"  each service directly:  {base}/services/<approval|finance|audit|secrecy>/graphql\n" \
+        if system.settings.expose_subgraphs else ""
+    # The token is printed here, never put in a URL: URLs end up in access logs and browser history.
     print(f"""
 egov is running embedded (SQLite files under {system.settings.data_dir.resolve()}, in-process bus).
 
-  GraphiQL, signed in as the Approval Bureau:  {base}/graphql?headers={headers}
-  GraphiQL as the public:                      {base}/graphql
-  each service directly:                       {base}/services/<approval|finance|audit|secrecy>/graphql
-
+  GraphiQL:  {base}/graphql   (as the public; to act as the Approval Bureau, paste this into its Headers tab)
+    {{"Authorization": "Bearer {token}"}}
+{services}
 Mint a token for another department:  egov token --department CONSTRUCTION_UNIT --unit city-health-commission
 """, flush=True)
     _uvicorn(system.app, args.host, args.port)

@@ -1,7 +1,8 @@
 """The embedded default: every service and the gateway in one process, on SQLite files and the in-process bus.
 
 The gateway reaches each service's own FastAPI app in-process (httpx's ASGI transport), through the same
-/graphql interface it uses over the network; each service is also mounted at /services/<name>/ for direct use.
+/graphql interface it uses over the network. Only the gateway is served; with EXPOSE_SUBGRAPHS=true each service is
+also mounted at /services/<name>/ for direct use while developing.
 """
 from __future__ import annotations
 
@@ -34,8 +35,9 @@ class EmbeddedSystem:
             self.settings, urls={name: f"http://{name}.embedded/graphql" for name in SERVICES}, client=client,
             on_startup=self.start, on_shutdown=self.stop,
         )
-        for name, app in self.service_apps.items():
-            self.app.mount(f"/services/{name}", app)
+        if self.settings.expose_subgraphs:
+            for name, app in self.service_apps.items():
+                self.app.mount(f"/services/{name}", app)
 
     async def start(self) -> None:
         await self.bus.start()

@@ -87,6 +87,9 @@ class GatewaySettings(Settings):
     subgraphs_file: Path | None = None
     supergraph_file: Path | None = None
     subgraph_poll_interval: float = Field(default=10.0, ge=0)
+    # Embedded mode only: also serve each service at /services/<name>/ on the gateway's port (development, tests).
+    # Off by default, so that the subgraphs, which trust the gateway's limits less than it does, are not public.
+    expose_subgraphs: bool = False
     max_body_bytes: int = Field(default=256 * 1024, gt=0)
     max_tokens: int = Field(default=2000, gt=0)  # lexical tokens of one document: bounds parsing and validation
     max_depth: int = Field(default=12, gt=0)

@@ -36,7 +36,8 @@ async def embedded_gateway(tmp_path, keys):
     from egov.embedded import EmbeddedSystem
 
     system = EmbeddedSystem(GatewaySettings(data_dir=tmp_path, jwt_public_key_file=keys[1],
-                                            jwt_private_key_file=keys[0], relay_poll_interval=0.05, **SWEEP_LIMITS))
+                                            jwt_private_key_file=keys[0], relay_poll_interval=0.05,
+                                            expose_subgraphs=True, **SWEEP_LIMITS))
     async with system.app.router.lifespan_context(system.app):
         transport = httpx.ASGITransport(app=system.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://egov.embedded") as client:

@@ -51,13 +51,16 @@ def test_run_serves_graphiql_and_the_supergraph_embedded(tmp_path):
         try:
             _wait_ready(f"http://127.0.0.1:{port}/readyz", process, log)
             printed = log.read_text()
-            assert f"http://127.0.0.1:{port}/graphql?headers=" in printed  # GraphiQL, signed in
+            assert f"http://127.0.0.1:{port}/graphql " in printed and '{"Authorization": "Bearer ' in printed
+            assert "?headers=" not in printed  # a token in a URL would end up in access logs
             page = httpx.get(f"http://127.0.0.1:{port}/graphql", headers={"accept": "text/html"})
             assert page.status_code == 200 and "graphiql" in page.text.lower()
             answer = httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": "{ projects { totalCount edges { node { id } } } }"})
             assert answer.json() == {"data": {"projects": {"totalCount": 0, "edges": []}}}
-            for name in ("approval", "finance", "audit", "secrecy"):
-                assert httpx.get(f"http://127.0.0.1:{port}/services/{name}/readyz").json()["ready"] is True
+            assert httpx.get(f"http://127.0.0.1:{port}/readyz").json()["ready"] is True
+            for name in ("approval", "finance", "audit", "secrecy"):  # only the gateway is public
+                assert httpx.post(f"http://127.0.0.1:{port}/services/{name}/graphql",
+                                  json={"query": "{ _service { sdl } }"}).status_code == 404
         finally:
             process.terminate()
             process.wait(timeout=15)

@@ -25,7 +25,7 @@ def embedded_system_url(tmp_path_factory, keys):
 
     system = EmbeddedSystem(GatewaySettings(data_dir=tmp_path_factory.mktemp("graphql-over-http"),
                                             jwt_private_key_file=keys[0], jwt_public_key_file=keys[1],
-                                            subgraph_poll_interval=0))
+                                            subgraph_poll_interval=0, expose_subgraphs=True))
     with serve(system.app) as base_url:
         yield base_url
 
