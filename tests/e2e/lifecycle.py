@@ -22,6 +22,7 @@ STATE = """query($id: ID!) { project(id: $id) {
   classification { status level }
   history { action fromStatus toStatus department }
 } }"""
+PRE_USE = 'query($id: ID!) { project(id: $id) { preUseReview { status } } }'
 
 
 class Walk:
@@ -54,12 +55,12 @@ class Walk:
 
         await eventually(accepted, timeout=30)
 
-    async def state(self, actor: dict = UNIT) -> dict | None:
-        return (await self.gateway.graphql(STATE, {"id": self.id}, as_=actor))["data"]["project"]
+    async def state(self, actor: dict = UNIT, query: str = STATE) -> dict | None:
+        return (await self.gateway.graphql(query, {"id": self.id}, as_=actor))["data"]["project"]
 
-    async def until(self, predicate, actor: dict = UNIT, timeout: float = 30) -> dict:
+    async def until(self, predicate, actor: dict = UNIT, timeout: float = 30, query: str = STATE) -> dict:
         async def check():
-            state = await self.state(actor)
+            state = await self.state(actor, query)
             return state if state and predicate(state) else None
 
         return await eventually(check, timeout=timeout)
@@ -237,6 +238,8 @@ async def walk_a_classified_major_cross_year_project(gateway: GatewayClient) -> 
     await walk.acceptance(ALL_DOCUMENTS)
     await walk.until(lambda s: s["status"] == "ACCEPTED")
     await walk.operation(expect={"R-ACC-5"})  # no review before use yet
+    # The Secrecy Bureau opens the review before use when approval's "accepted" event reaches it: eventually.
+    await walk.until(lambda s: s["preUseReview"] is not None, actor=SECRECY_BUREAU, query=PRE_USE)
     evaluation = {"evaluator": "Hunan Classified Systems Evaluation Center", "reportNumber": "FB-2026-09",
                   "evaluatedOn": "2026-11-01", "conclusion": "PASSED", "findings": []}
     await walk.do(SECRECY_BUREAU, "recordGradedProtectionEvaluation", "projectId: $id, input: $evaluation",
