@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Mapping
 from contextlib import asynccontextmanager
 
@@ -28,6 +29,8 @@ from shared.auth import PUBLIC, AuthError, Identity, TokenVerifier
 from shared.graphql_over_http import BAD_REQUEST, GRAPHQL_RESPONSE, JSON, error_response as _error
 from shared.graphql_over_http import not_acceptable as _not_acceptable, request_problem as _request_problem
 from shared.graphql_over_http import response_media as _media, wants_graphiql
+from shared.metrics import (ANONYMOUS, OPERATION_HEADER, OTHER, add_metrics_route, process_metrics,
+                            request_operation_name)
 from shared.settings import GatewaySettings
 from shared.telemetry import extract_context, inject_context
 
@@ -57,7 +60,18 @@ class Gateway:
         headers = inject_context()
         if authorization:
             headers["authorization"] = authorization
+        operation = request_operation_name(body)
+        if operation not in (ANONYMOUS, OTHER):  # the subgraphs count their share of the work under the client's operation
+            headers[OPERATION_HEADER] = operation
+        started, result = time.perf_counter(), None
+        try:
+            result = await self._execute(graph, body, headers, caller)
+            return result
+        finally:
+            process_metrics().record_request("gateway", operation, result is not None and "errors" not in result,
+                                             time.perf_counter() - started)
 
+    async def _execute(self, graph, body: dict, headers: dict, caller: Identity) -> dict:
         async def fetch(subgraph: str, query: str, variables: dict) -> dict:
             with tracer.start_as_current_span(f"fetch {subgraph}", kind=SpanKind.CLIENT):
                 response = await self.client.post(
@@ -112,6 +126,7 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
 
     app = FastAPI(title="egov gateway", lifespan=lifespan)
     app.state.gateway = gateway
+    add_metrics_route(app)
 
     def persisted(body, media: str):
         """(the request with the persisted document it names filled in, None), or (None, the refusal)."""

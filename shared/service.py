@@ -21,6 +21,7 @@ from shared.bus import Bus, create_bus
 from shared.db import create_engine, create_session_factory
 from shared.graphql import RequestContext
 from shared.graphql_over_http import JSON, error_response, response_media
+from shared.metrics import add_metrics_route, process_metrics
 from shared.migrations import upgrade
 from shared.outbox import OutboxRelay, messaging_tables
 from shared.outbox_admin import outbox_health
@@ -81,11 +82,14 @@ class ServiceRuntime:
             except Exception as exc:  # the relay keeps the outbox until the broker answers
                 log.warning("%s: broker not reachable at start (%s); events wait in the outbox", self.name, exc)
         if self.consumer.routing_keys:
-            await self.bus.subscribe(self.name, self.consumer.routing_keys, self.consumer)
+            await self.bus.subscribe(self.name, self.consumer.routing_keys,
+                                     process_metrics().timed_consumer(self.name, self.consumer))
         self.relay.start()
+        process_metrics().watch(self)
         self.started = True
 
     async def stop(self) -> None:
+        process_metrics().unwatch(self)
         await self.relay.stop()
         if self._owns_bus:
             await self.bus.close()
@@ -139,7 +143,8 @@ def create_service_app(runtime: ServiceRuntime, *, manage_lifecycle: bool = True
         return RequestContext(identity=identity, runtime=runtime)
 
     graphql_router = SubgraphRouter(runtime.definition.schema_factory(), context_getter=context_getter,
-                                    graphql_ide="graphiql", max_body_bytes=runtime.settings.max_body_bytes)
+                                    graphql_ide="graphiql", max_body_bytes=runtime.settings.max_body_bytes,
+                                    component=runtime.name)
     app.include_router(graphql_router, prefix="/graphql")
 
     @app.middleware("http")
@@ -155,6 +160,8 @@ def create_service_app(runtime: ServiceRuntime, *, manage_lifecycle: bool = True
     async def unauthenticated(request: Request, exc: _Unauthenticated):
         media = response_media(request.headers.get("accept", "")) or JSON
         return error_response(str(exc), "UNAUTHENTICATED", 401, media)
+
+    add_metrics_route(app)
 
     @app.get("/healthz")
     async def healthz():

@@ -51,3 +51,29 @@ def test_the_image_copies_every_package_the_project_installs():
     for package in (p.rstrip("*") for p in includes):
         assert re.search(rf"^COPY {package} \./{package}$", dockerfile, re.M), package
     assert "-c constraints.txt" in dockerfile and "USER egov" in dockerfile
+
+
+def test_prometheus_scrapes_the_metrics_of_every_process():
+    services = compose()["services"]
+    prometheus = services["prometheus"]
+    config_file = next(v.split(":")[0] for v in prometheus["volumes"] if v.endswith("/prometheus.yml:ro"))
+    config = yaml.safe_load((DEPLOY / config_file).read_text())
+    targets = {target: job.get("metrics_path", "/metrics") for job in config["scrape_configs"]
+               for group in job["static_configs"] for target in group["targets"]}
+    assert targets == {f"{name}:{DEFAULT_PORTS[name]}": "/metrics" for name in [*SERVICES, "gateway"]}
+    for target in targets:
+        assert target.split(":")[0] in services
+
+
+def test_the_collector_hands_traces_to_jaeger():
+    services = compose()["services"]
+    collector = services["otel-collector"]
+    config_file = next(v.split(":")[0] for v in collector["volumes"])
+    config = yaml.safe_load((DEPLOY / config_file).read_text())
+    pipeline = config["service"]["pipelines"]["traces"]
+    assert "otlp" in pipeline["receivers"] and set(config["receivers"]["otlp"]["protocols"]) == {"grpc", "http"}
+    (exporter,) = pipeline["exporters"]
+    host = config["exporters"][exporter]["endpoint"].split(":")[0]
+    assert host == "jaeger" and services["jaeger"]["environment"]["COLLECTOR_OTLP_ENABLED"] == "true"
+    for service in services.values():
+        assert ":latest" not in service.get("image", ""), "images are pinned"
