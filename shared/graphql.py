@@ -13,6 +13,7 @@ from strawberry.fastapi import BaseContext
 from strawberry.federation.schema import FederationAny
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
+from strawberry.types.base import get_object_definition
 from strawberry.types.execution import PreExecutionError
 from strawberry.utils.logging import StrawberryLogger
 
@@ -211,9 +212,18 @@ class SubgraphSchema(strawberry.federation.Schema):
                 StrawberryLogger.error(error, execution_context)
 
 
+def _check_query_text(query: type) -> None:
+    """Every query field's text arguments are held to the shared text rule, as every mutation's are: an id with a
+    NUL byte is BAD_USER_INPUT, not an unexpected error from PostgreSQL."""
+    for root_field in get_object_definition(query, strict=True).fields:
+        if root_field.arguments and not any(isinstance(e, CheckedText) for e in root_field.extensions):
+            root_field.extensions.append(CheckedText(mutation=False))
+
+
 def subgraph_schema(*, query: type, mutation: type | None = None, types: list[type] = ()) -> SubgraphSchema:
     """A bureau's Apollo Federation v2 subgraph schema, configured the same way in every service: unexpected errors
-    masked, Apollo's codes on request errors, expected refusals logged as such."""
+    masked, Apollo's codes on request errors, expected refusals logged as such, every text argument checked."""
+    _check_query_text(query)
     return SubgraphSchema(query=query, mutation=mutation, types=list(types),
                           config=StrawberryConfig(scalar_map={Fen: FEN_SCALAR}),
                           extensions=[mask_errors, ApolloErrorCodes, lambda: MaxTokensLimiter(SUBGRAPH_MAX_TOKENS),

@@ -49,6 +49,8 @@ async def test_a_NUL_byte_is_INVALID_naming_the_field_on_postgres_too(approval):
     assert submitted["submitProject"]["userErrors"] == [{"code": "INVALID", "field": ["id"]}]
     entities = await approval.call(UNIT, ENTITIES, r=[{"__typename": "Project", "id": "p\x00", "forged": 1}])
     assert [e["code"] for e in entities["errors"]] == ["BAD_USER_INPUT"]
+    looked_up = await approval.call(UNIT, "query($id: ID!) { project(id: $id) { id } }", id="p\x00")
+    assert [e["code"] for e in looked_up["errors"]] == ["BAD_USER_INPUT"]  # was "Unexpected error." here
     assert await written(approval) == before
 
 
