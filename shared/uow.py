@@ -5,16 +5,18 @@ row commit together. Nothing else commits.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared.bus.base import PoisonMessage
 from shared.events import Envelope, EventPayload
 from shared.telemetry import extract_context, inject_context
 
@@ -102,8 +104,20 @@ class EventConsumer:
 
     async def __call__(self, envelope: Envelope) -> None:
         handler = self._handlers.get(envelope.type)
-        if handler is None:
-            return
+        if handler is None:  # bound to its key but not a type (or version) we know: keep it for an operator
+            raise PoisonMessage(f"{self.name} has no handler for {envelope.type}")
+        while True:
+            try:
+                return await self._handle(handler, envelope)
+            except Exception:
+                if await self._database_reachable():
+                    raise  # the event's own failure: the bus retries it up to its delivery limit
+            # The database is away: not the event's fault, so it keeps its delivery budget and waits here.
+            log.warning("%s: database unreachable while handling %s %s; waiting for it", self.name, envelope.type,
+                        envelope.id)
+            await self._until_database_reachable()
+
+    async def _handle(self, handler: EventHandler, envelope: Envelope) -> None:
         with tracer.start_as_current_span(
             f"consume {envelope.type}",
             context=extract_context(envelope.trace),
@@ -124,3 +138,17 @@ class EventConsumer:
                     if await uow.already_processed(self.name, envelope.id):
                         return
                 raise
+
+    async def _database_reachable(self) -> bool:
+        try:
+            async with self._uow_factory() as uow:
+                await uow.session.execute(text("SELECT 1"))
+            return True
+        except Exception:  # noqa: BLE001 - whatever the reason, it cannot take the event now
+            return False
+
+    async def _until_database_reachable(self, longest_wait: float = 2.0) -> None:
+        wait = 0.05
+        while not await self._database_reachable():
+            await asyncio.sleep(wait)
+            wait = min(wait * 2, longest_wait)

@@ -9,6 +9,10 @@ from shared.events import Envelope
 Handler = Callable[[Envelope], Awaitable[None]]
 
 
+class PoisonMessage(Exception):
+    """A message no retry can handle (it does not read as an event its consumer knows): dead-letter it at once."""
+
+
 def topic_matches(pattern: str, routing_key: str) -> bool:
     """AMQP topic matching: words split by '.', '*' is exactly one word, '#' is zero or more."""
 
@@ -39,7 +43,8 @@ class Bus(ABC):
     async def subscribe(self, queue: str, routing_keys: Sequence[str], handler: Handler) -> None:
         """Deliver every event whose type matches one of the keys to `handler`, through the queue `queue`.
 
-        A handler that raises is retried; after the delivery limit the message is dead-lettered.
+        A handler that raises is retried; after the delivery limit the message is dead-lettered. A message that
+        cannot be read, or whose handler raises PoisonMessage, is dead-lettered at once.
         """
 
     @abstractmethod

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from shared.bus.base import Bus, Handler, topic_matches
+from shared.bus.base import Bus, Handler, PoisonMessage, topic_matches
 from shared.events import Envelope
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,10 @@ class InProcessBus(Bus):
                     break
                 except asyncio.CancelledError:
                     raise
+                except PoisonMessage as poison:
+                    log.warning("%s: %s %s dead-lettered: %s", subscription.queue, envelope.type, envelope.id, poison)
+                    self.dead_letters[subscription.queue].append(envelope)
+                    break
                 except Exception:
                     log.exception("%s failed on %s (attempt %d)", subscription.queue, envelope.type, attempt)
                     await asyncio.sleep(self._retry_delay * attempt)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import aio_pika
 from aio_pika.abc import AbstractIncomingMessage
 
-from shared.bus.base import Bus, Handler
+from shared.bus.base import Bus, Handler, PoisonMessage
 from shared.events import Envelope
 
 log = logging.getLogger(__name__)
@@ -125,6 +125,10 @@ class RabbitBus(Bus):
                 return
             try:
                 await handler(envelope)
+            except PoisonMessage as poison:
+                log.warning("%s: %s %s dead-lettered: %s", name, envelope.type, envelope.id, poison)
+                await message.reject(requeue=False)
+                return
             except Exception:
                 log.exception("%s failed on %s; it will be redelivered", name, envelope.type)
                 await asyncio.sleep(self._retry_delay)
