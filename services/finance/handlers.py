@@ -54,8 +54,8 @@ async def on_project_approved(uow: UnitOfWork, event: ProjectApproved, envelope:
     if await repository.get(event.project_id) is not None:
         return  # the technical-review opinion came first and opened the case
     case, entries = _open(event.project_id, _actor("APPROVAL_BUREAU", envelope))
-    await repository.add(case, entries)
-    await _announce_opened(uow, case)
+    if await repository.add(case, entries):  # else the opinion, handled at this moment, opened it
+        await _announce_opened(uow, case)
 
 
 async def on_technical_review_concluded(uow: UnitOfWork, event: TechnicalReviewConcluded,
@@ -71,9 +71,10 @@ async def on_technical_review_concluded(uow: UnitOfWork, event: TechnicalReviewC
     if case is None:  # the approval event has not arrived yet
         opened, entries = _open(event.project_id, actor)
         updated, entry = decisions.receive_opinion(opened, opinion, actor=actor, now=opened.opened_at)
-        await repository.add(updated, entries + [entry])
-        await _announce_opened(uow, updated)
-        return
+        if await repository.add(updated, entries + [entry]):
+            await _announce_opened(uow, updated)
+            return
+        case = await repository.get(event.project_id)  # the approval, handled at this moment, opened it
     updated, entry = decisions.receive_opinion(case, opinion, actor=actor, now=utc_now())
     if entry is not None:
         await repository.save(case, updated, [entry])

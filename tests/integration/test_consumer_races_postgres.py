@@ -141,3 +141,18 @@ async def test_R_IMP_2_approval_records_two_bureaus_facts_and_a_vendor_twice_at_
         async with approval.sessions() as session:
             stored = await ProjectRepository(session).get(project.id)
         assert stored.secrecy_review_passed is True and stored.pre_use_approved is True
+
+
+async def test_R_REV_2_finance_opens_one_budget_review_when_approval_and_the_review_opinion_come_at_once(runtime_for):
+    """Both events open the project's budget-review case if it is not there: at once, one opens it and the other
+    finds it (waiting on the case's unique project), on first delivery; the case ends IN_REVIEW with one ledger."""
+    from tests.unit.finance import support as finance_events
+
+    finance = await runtime_for(FINANCE)
+    for n in range(PROJECTS):
+        project_id = f"p-{n}"
+        await at_once(finance.consumer(finance_events.approved(project_id)),
+                      finance.consumer(finance_events.opinion(project_id)))
+        case = await _row(finance, finance_orm.budget_reviews, project_id=project_id)
+        assert case["status"] == "IN_REVIEW"
+        await _row(finance, money_tables.ledgers, project_id=project_id)  # exactly one

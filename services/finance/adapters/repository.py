@@ -82,15 +82,21 @@ class BudgetReviewRepository:
             query = query.where(budget_reviews.c.status == status.value)
         return await self._hydrate((await self.session.execute(query)).mappings().all())
 
-    async def add(self, case: BudgetReviewCase, entries: Sequence[Decision]) -> None:
-        await self.session.execute(insert(budget_reviews).values(
-            id=case.id, project_id=case.project_id, opened_at=case.opened_at, **self._case_values(case)))
+    async def add(self, case: BudgetReviewCase, entries: Sequence[Decision]) -> bool:
+        """Open the project's case; False (nothing written) if another transaction opened one first. The insert
+        waits for that transaction, so the caller then reads the case it opened."""
+        opened = await self.session.execute(upsert(self.session, budget_reviews).values(
+            id=case.id, project_id=case.project_id, opened_at=case.opened_at, **self._case_values(case))
+            .on_conflict_do_nothing(index_elements=[budget_reviews.c.project_id]).returning(budget_reviews.c.id))
+        if opened.first() is None:
+            return False
         # The project's money ledger (R-FIN-1) opens with its case; the report sets its approved budget.
         await self.session.execute(insert(ledgers).values(project_id=case.project_id))
         await self._save_opinion(case)
         await self._save_lines(BudgetReviewCase(case.id, case.project_id, case.status, case.opened_at), case,
                                entries[-1].at if entries else case.opened_at)
         await history.append(self.session, case_id=case.id, project_id=case.project_id, entries=entries)
+        return True
 
     async def save(self, before: BudgetReviewCase, after: BudgetReviewCase, entries: Sequence[Decision]) -> None:
         """Write the new state if nobody changed the case since `before` was read, then its history entries."""
