@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from services.finance.adapters.facts import FactsRepository
 from services.finance.domain.history import Actor
-from services.finance.domain.project_facts import PerformanceFacts, Rectification, newer_review
+from services.finance.domain.project_facts import PerformanceFacts, Rectification
 from services.finance.domain.sanctions import Finding
 from services.finance.domain.trail import TrailEntry
 from services.finance.service_layer.common import note_on_trail
@@ -62,10 +62,8 @@ async def on_performance_reviewed(uow: UnitOfWork, event: PerformanceReviewed, e
     facts = FactsRepository(uow.session)
     arrived = PerformanceFacts(event.year, event.targets_met, Rectification(event.rectification),
                                as_utc(event.reviewed_at))
-    held = await facts.performance_review(event.project_id, event.year)
-    if not newer_review(held, arrived):
-        return
-    await facts.save_performance_review(event.project_id, arrived, exists=held is not None)
+    if not await facts.keep_newer_performance_review(event.project_id, arrived):
+        return  # a newer review of that year is held
     await note_on_trail(uow, event.project_id, _noted("PERFORMANCE_REVIEWED", "APPROVAL_BUREAU", envelope, {
         "year": event.year, "targets_met": event.targets_met, "rectification": event.rectification}))
 

@@ -156,3 +156,18 @@ async def test_R_REV_2_finance_opens_one_budget_review_when_approval_and_the_rev
         case = await _row(finance, finance_orm.budget_reviews, project_id=project_id)
         assert case["status"] == "IN_REVIEW"
         await _row(finance, money_tables.ledgers, project_id=project_id)  # exactly one
+
+
+async def test_R_PER_2_finance_keeps_the_newer_of_two_reviews_of_one_year_handled_at_once(runtime_for):
+    """Two performance reviews of one project's year at once (and in either order): the newer one is kept, the
+    older never replaces it, and neither fails on the year's row."""
+    from tests.unit.finance import money_support
+
+    finance = await runtime_for(FINANCE)
+    for n in range(PROJECTS):
+        project_id = f"p-{n}"
+        older = money_support.performance(project_id, "ORDERED", days=300)
+        newer = money_support.performance(project_id, "DONE", days=330)
+        await at_once(*(finance.consumer(e) for e in ((older, newer) if n % 2 else (newer, older))))
+        review = await _row(finance, money_tables.performance_reviews, project_id=project_id)
+        assert review["rectification"] == "DONE"

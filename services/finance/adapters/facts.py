@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.finance.adapters.money_tables import audit_findings, performance_reviews, project_facts, sanctions
@@ -68,24 +68,18 @@ class FactsRepository:
         await self.session.execute(upsert(self.session, project_facts).values(project_id=project_id, **values)
                                    .on_conflict_do_update(index_elements=[project_facts.c.project_id], set_=values))
 
-    async def performance_review(self, project_id: str, year: int) -> PerformanceFacts | None:
-        row = (await self.session.execute(select(performance_reviews).where(
-            performance_reviews.c.project_id == project_id, performance_reviews.c.year == year))).mappings().first()
-        if row is None:
-            return None
-        return PerformanceFacts(row["year"], bool(row["targets_met"]), Rectification(row["rectification"]),
-                                as_utc(row["reviewed_at"]))
-
-    async def save_performance_review(self, project_id: str, review: PerformanceFacts, *, exists: bool) -> None:
+    async def keep_newer_performance_review(self, project_id: str, review: PerformanceFacts) -> bool:
+        """Keep a year's review unless a newer one is held (events arrive in any order, and two of one year may be
+        handled at once): one statement decides, so neither both insert nor an older one wins. Whether it was kept."""
         values = dict(targets_met=review.targets_met, rectification=review.rectification.value,
                       reviewed_at=review.reviewed_at)
-        if exists:
-            await self.session.execute(update(performance_reviews).where(
-                performance_reviews.c.project_id == project_id, performance_reviews.c.year == review.year)
-                .values(**values))
-        else:
-            await self.session.execute(insert(performance_reviews).values(project_id=project_id, year=review.year,
-                                                                          **values))
+        statement = upsert(self.session, performance_reviews).values(project_id=project_id, year=review.year,
+                                                                     **values)
+        kept = await self.session.execute(statement.on_conflict_do_update(
+            index_elements=[performance_reviews.c.project_id, performance_reviews.c.year], set_=values,
+            where=performance_reviews.c.reviewed_at < statement.excluded.reviewed_at)
+            .returning(performance_reviews.c.year))
+        return kept.first() is not None
 
     async def finding(self, finding_id: str) -> Finding | None:
         row = (await self.session.execute(select(audit_findings).where(audit_findings.c.finding_id == finding_id))

@@ -58,11 +58,6 @@ class ProjectFacts:
     performance: tuple[PerformanceFacts, ...] = ()
 
 
-def newer_review(held: PerformanceFacts | None, arrived: PerformanceFacts) -> bool:
-    """Events may arrive in any order: a year's review replaces the one held only if it is newer."""
-    return held is None or arrived.reviewed_at > held.reviewed_at
-
-
 def outstanding_rectifications(performance: Iterable[PerformanceFacts]) -> list[int]:
     """The years whose rectification order (整改) is not done yet."""
     return sorted(p.year for p in performance if p.rectification is Rectification.ORDERED)
