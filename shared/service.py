@@ -5,7 +5,6 @@ when every service shares one process and one in-process bus.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from contextlib import asynccontextmanager
@@ -170,9 +169,7 @@ def create_service_app(runtime: ServiceRuntime, *, manage_lifecycle: bool = True
 
     @app.get("/readyz")
     async def readyz():
-        # A probe that gives up (its client disconnects) must not cancel the checks mid-query: a connection cut
-        # off inside its protocol goes back to the pool wedged, and the next consumer that takes it hangs.
-        checks = await asyncio.shield(asyncio.ensure_future(runtime.readiness()))
+        checks = await runtime.readiness()
         ready = runtime.started and checks["database"] == "ok"
         return JSONResponse({"ready": ready, "service": runtime.name, **checks}, status_code=200 if ready else 503)
 
