@@ -12,26 +12,16 @@ from sqlalchemy import select
 from services.approval import handlers
 from services.approval.adapters import orm
 from services.approval.app import DEFINITION
-from shared.bus.memory import InProcessBus
 from shared.clock import budget_year, utc_now
 from shared.migrations import current_revision, downgrade, head_revision, upgrade
-from shared.service import ServiceRuntime
-from shared.settings import Settings
 from tests.unit.approval.builders import UNIT, draft
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-async def approval(postgres, keys):
-    url = await postgres.create("approval")
-    bus = InProcessBus(retry_delay=0)
-    runtime = ServiceRuntime(DEFINITION, Settings(database_url=url, jwt_public_key_file=keys[1])
-                             .for_service("approval"), bus=bus)
-    await runtime.migrate()
-    yield runtime
-    await runtime.stop()
-    await bus.close()
+async def approval(service_on_postgres):
+    return await service_on_postgres(DEFINITION, started=False)
 
 
 async def _codes(runtime) -> list[str]:

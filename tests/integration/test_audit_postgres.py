@@ -9,9 +9,6 @@ import pytest
 from services.audit.adapters import orm
 from services.audit.app import DEFINITION
 from services.audit.domain.sampling.document import verify_document
-from shared.bus.memory import InProcessBus
-from shared.service import ServiceRuntime
-from shared.settings import Settings
 from tests.unit.audit.support import (
     COMMIT,
     FIELDWORK,
@@ -39,16 +36,10 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-async def audit(postgres, keys):
-    url = await postgres.create("audit")
-    bus = InProcessBus(retry_delay=0)
-    runtime = ServiceRuntime(DEFINITION, Settings(database_url=url, jwt_public_key_file=keys[1])
-                             .for_service("audit"), bus=bus)
-    await runtime.migrate()
+async def audit(service_on_postgres):
+    runtime = await service_on_postgres(DEFINITION, started=False)
     await runtime.migrate()  # idempotent: already at head
-    yield runtime
-    await runtime.stop()
-    await bus.close()
+    return runtime
 
 
 async def test_migration_0002_reaches_head_and_goes_down_and_up_again_on_postgres(audit):

@@ -23,12 +23,9 @@ from services.finance.app import DEFINITION as FINANCE
 from services.secrecy.adapters import orm as secrecy_orm
 from services.secrecy.app import DEFINITION as SECRECY
 from services.secrecy.adapters.repository import SecrecyRepository
-from shared.bus.memory import InProcessBus
 from shared.events import (
     ClassificationConfirmed, ContractRecorded, Envelope, PreUseApproved, SecrecyReviewPassed, VendorQualified,
 )
-from shared.service import ServiceRuntime
-from shared.settings import Settings
 from tests.unit.approval.builders import UNIT as APPLICANT
 from tests.unit.approval.builders import draft
 from tests.unit.secrecy.support import T0, accepted, approved, submitted
@@ -38,22 +35,8 @@ PROJECTS = 30
 
 
 @pytest.fixture
-async def runtime_for(postgres, keys):
-    started = []
-
-    async def start(definition):
-        url = await postgres.create(definition.name)
-        bus = InProcessBus(retry_delay=0)
-        runtime = ServiceRuntime(definition, Settings(database_url=url, jwt_public_key_file=keys[1])
-                                 .for_service(definition.name), bus=bus)
-        await runtime.migrate()
-        started.append((runtime, bus))
-        return runtime
-
-    yield start
-    for runtime, bus in started:
-        await runtime.stop()
-        await bus.close()
+def runtime_for(service_on_postgres):
+    return lambda definition: service_on_postgres(definition, started=False)
 
 
 async def at_once(*deliveries):

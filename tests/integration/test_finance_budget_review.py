@@ -7,11 +7,8 @@ import pytest
 from services.finance.adapters.repository import BudgetReviewRepository
 from services.finance.app import DEFINITION
 from services.finance.domain.history import chain_is_intact
-from shared.bus.memory import InProcessBus
 from shared.events import BudgetReviewReported, Envelope
 from shared.migrations import current_revision, head_revision
-from shared.service import ServiceRuntime
-from shared.settings import Settings
 from tests.unit.finance.support import (
     ESTIMATE,
     approved,
@@ -29,16 +26,10 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-async def finance(postgres, keys):
-    url = await postgres.create("finance_review")
-    bus = InProcessBus(retry_delay=0)
-    runtime = ServiceRuntime(DEFINITION, Settings(database_url=url, jwt_public_key_file=keys[1])
-                             .for_service("finance"), bus=bus)
-    await runtime.start()
+async def finance(service_on_postgres):
+    runtime = await service_on_postgres(DEFINITION, database="finance_review")
     yield runtime
     await settle(runtime)
-    await runtime.stop()
-    await bus.close()
 
 
 async def deliver_twice(runtime, envelope: Envelope) -> None:

@@ -16,12 +16,9 @@ from services.finance.domain.sanctions import SanctionKind
 from services.finance.domain.trail import trail_is_intact
 from services.finance.service_layer.payments import make_payment
 from services.finance.service_layer.sanctions import ImposeSanction, impose_sanction
-from shared.bus.memory import InProcessBus
 from shared.errors import DomainError
 from shared.events import PaymentMade
 from shared.migrations import current_revision, head_revision
-from shared.service import ServiceRuntime
-from shared.settings import Settings
 from tests.unit.finance.money_support import BUDGET, THIS_YEAR, allocate, finding, money, pay, payable
 from tests.unit.finance.support import FINANCE, downgrade, outbox_events, settle
 
@@ -29,16 +26,10 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-async def finance(postgres, keys):
-    url = await postgres.create("finance_money")
-    bus = InProcessBus(retry_delay=0)
-    runtime = ServiceRuntime(DEFINITION, Settings(database_url=url, jwt_public_key_file=keys[1])
-                             .for_service("finance"), bus=bus)
-    await runtime.start()
+async def finance(service_on_postgres):
+    runtime = await service_on_postgres(DEFINITION, database="finance_money")
     yield runtime
     await settle(runtime)
-    await runtime.stop()
-    await bus.close()
 
 
 def request(amount: int, key: str, project_id: str = "p-1") -> PaymentRequest:

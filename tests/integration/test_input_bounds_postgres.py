@@ -8,9 +8,6 @@ from sqlalchemy import func, select
 
 from services.approval.adapters.orm import history, projects
 from services.approval.app import DEFINITION
-from shared.bus.memory import InProcessBus
-from shared.service import ServiceRuntime
-from shared.settings import Settings
 from tests.unit.approval.builders import UNIT
 from tests.unit.approval.conftest import ApprovalService
 from tests.unit.approval.test_service import CREATE, create_input
@@ -21,15 +18,8 @@ ENTITIES = "query($r: [_Any!]!) { _entities(representations: $r) { ... on Projec
 
 
 @pytest.fixture
-async def approval(postgres, keys):
-    url = await postgres.create("approval")
-    bus = InProcessBus(retry_delay=0)
-    runtime = ServiceRuntime(DEFINITION, Settings(database_url=url, jwt_public_key_file=keys[1])
-                             .for_service("approval"), bus=bus)
-    await runtime.start()
-    yield ApprovalService(runtime)
-    await runtime.stop()
-    await bus.close()
+async def approval(service_on_postgres):
+    return ApprovalService(await service_on_postgres(DEFINITION))
 
 
 async def written(approval) -> tuple[int, ...]:

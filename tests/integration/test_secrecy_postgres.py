@@ -6,10 +6,7 @@ from services.secrecy.adapters import orm
 from services.secrecy.adapters.repository import SecrecyRepository
 from services.secrecy.app import DEFINITION
 from services.secrecy.domain.history import SubjectType, chain_is_intact
-from shared.bus.memory import InProcessBus
 from shared.migrations import current_revision, head_revision, upgrade
-from shared.service import ServiceRuntime
-from shared.settings import Settings
 from tests.unit.secrecy.support import (
     APPROVE_USE,
     CHECK,
@@ -42,16 +39,10 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-async def secrecy(postgres, keys):
-    url = await postgres.create("secrecy")
-    bus = InProcessBus(retry_delay=0)
-    runtime = ServiceRuntime(DEFINITION, Settings(database_url=url, jwt_public_key_file=keys[1])
-                             .for_service("secrecy"), bus=bus)
-    await runtime.migrate()
+async def secrecy(service_on_postgres):
+    runtime = await service_on_postgres(DEFINITION, started=False)
     await runtime.migrate()  # idempotent: already at head
-    yield runtime
-    await runtime.stop()
-    await bus.close()
+    return runtime
 
 
 async def test_migration_0002_reaches_head_and_goes_down_and_up_again_on_postgres(secrecy):
