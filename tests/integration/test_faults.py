@@ -113,8 +113,13 @@ async def test_a_consumer_killed_mid_handler_and_restarted_has_every_effect_exac
     for envelope in stream[:60]:
         await publisher.publish(envelope)  # each confirmed by the broker
 
+    # Watched from a connection of its own: inside the blocker's transaction pg_stat_activity would answer from the
+    # snapshot its first read took, and never see the handler start waiting.
+    observer = await asyncpg.connect(asyncpg_url(url))
+    teardown.append(observer.close)
+
     async def handler_waits_on_the_held_row():
-        return await blocker.fetchval(
+        return await observer.fetchval(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
 
     async def done() -> int:
