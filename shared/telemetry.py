@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 
 from opentelemetry import propagate, trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import ConsoleSpanExporter, SimpleSpanProcessor, SpanExporter
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, SpanExporter
 
 _configured = False
 
@@ -21,10 +22,22 @@ def setup_telemetry(service_name: str, *, console: bool = False, exporter: SpanE
         provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
         trace.set_tracer_provider(provider)
         _configured = True
+        if (otlp := otlp_processor()) is not None:
+            provider.add_span_processor(otlp)
     if console:
         provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter()))
     if exporter is not None:
         provider.add_span_processor(SimpleSpanProcessor(exporter))
+
+
+def otlp_processor() -> BatchSpanProcessor | None:
+    """Spans batched to an OpenTelemetry collector over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT (or
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) names one, as the standard variables say; none otherwise."""
+    if not (os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")):
+        return None
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+    return BatchSpanProcessor(OTLPSpanExporter())
 
 
 def inject_context() -> dict[str, str]:

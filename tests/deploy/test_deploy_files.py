@@ -13,7 +13,9 @@ from shared.settings import GatewaySettings, Settings
 
 DEPLOY = Path(__file__).parents[2] / "deploy"
 ROOT = DEPLOY.parent
-KNOWN_ENV = {name.upper() for name in {*Settings.model_fields, *GatewaySettings.model_fields}} | {"PORT"}
+# Settings the processes read, and the standard OpenTelemetry variables (shared/telemetry.py reads them as the SDK does)
+KNOWN_ENV = {name.upper() for name in {*Settings.model_fields, *GatewaySettings.model_fields}} | {
+    "PORT", "OTEL_EXPORTER_OTLP_ENDPOINT"}
 
 
 def compose() -> dict:
@@ -75,5 +77,8 @@ def test_the_collector_hands_traces_to_jaeger():
     (exporter,) = pipeline["exporters"]
     host = config["exporters"][exporter]["endpoint"].split(":")[0]
     assert host == "jaeger" and services["jaeger"]["environment"]["COLLECTOR_OTLP_ENABLED"] == "true"
+    http_port = config["receivers"]["otlp"]["protocols"]["http"]["endpoint"].split(":")[1]
+    for name in [*SERVICES, "gateway"]:  # every process sends its spans to the collector (shared/telemetry.py)
+        assert services[name]["environment"]["OTEL_EXPORTER_OTLP_ENDPOINT"] == f"http://otel-collector:{http_port}"
     for service in services.values():
         assert ":latest" not in service.get("image", ""), "images are pinned"
