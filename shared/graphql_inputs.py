@@ -1,4 +1,5 @@
-"""Every text a mutation or a query receives is held to shared/text.py's rule before any resolver runs.
+"""Every text a mutation or a query receives is held to shared/text.py's rule before any resolver runs, and every list
+to at most LIST_MAX items.
 
 One check at the edge of each subgraph, because every input reaches the database through one of ~60 fields in four
 services: a NUL byte or a 100,000-character name refused here is refused the same on SQLite and PostgreSQL, with
@@ -15,13 +16,15 @@ from strawberry.extensions import FieldExtension
 from strawberry.types.base import get_object_definition, has_object_definition
 
 from shared.errors import Violation
-from shared.text import is_line, text_violations
+from shared.text import INVALID, LIST_MAX, is_line, text_violations
 
 
 def _walk(value: Any, path: tuple[str, ...], name: str, info) -> list[Violation]:
     if isinstance(value, str) and not isinstance(value, enum.Enum):
         return text_violations(value, path, line=is_line(name), what=f"'{name}'")
     if isinstance(value, (list, tuple)):
+        if len(value) > LIST_MAX:
+            return [Violation(INVALID, path, f"'{name}' has at most {LIST_MAX} items; this has {len(value)}")]
         return [v for i, item in enumerate(value) for v in _walk(item, (*path, str(i)), name, info)]
     if has_object_definition(value):
         converter = info.schema.config.name_converter

@@ -15,6 +15,7 @@ from shared.errors import Violation
 
 LINE_MAX = 200
 TEXT_MAX = 4000
+LIST_MAX = 200  # items of one list input (reasons, fund sources, vendors, findings...)
 INVALID = "INVALID"  # the code every service gives an input that is not well formed
 
 # C0 controls, DEL, C1 controls and lone surrogates; a text keeps \t and \n.

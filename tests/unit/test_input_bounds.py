@@ -17,7 +17,7 @@ from services.secrecy.app import DEFINITION as SECRECY
 from shared.auth import Department, Identity
 from shared.graphql import FEN_SCALAR, RequestContext
 from shared.money import MAX_FEN, MoneyError, parse_fen
-from shared.text import LINE_MAX, TEXT_MAX
+from shared.text import LINE_MAX, LIST_MAX, TEXT_MAX
 from tests.unit.approval.builders import BUREAU, UNIT
 from tests.unit.approval.conftest import approval  # noqa: F401  (the approval service on SQLite)
 from tests.unit.approval.test_service import CREATE, create_input
@@ -84,7 +84,8 @@ async def test_a_reason_is_a_text_keeping_line_breaks_but_no_NUL_and_each_item_o
     before = await written(approval)
     mutation = ("mutation($id: ID!, $reasons: [String!]!) { rejectProject(id: $id, reasons: $reasons) "
                 "{ project { id } userErrors { code field message } } }")
-    for reasons, field in ((["fine", "bad\x00"], ["reasons", "1"]), (["y" * (TEXT_MAX + 1)], ["reasons", "0"])):
+    for reasons, field in ((["fine", "bad\x00"], ["reasons", "1"]), (["y" * (TEXT_MAX + 1)], ["reasons", "0"]),
+                          (["again"] * (LIST_MAX + 1), ["reasons"])):  # a list has a bound too
         result = (await approval.call(BUREAU, mutation, id=project_id, reasons=reasons))["rejectProject"]
         assert [(e["code"], e["field"]) for e in result["userErrors"]] == [("INVALID", field)]
     assert await written(approval) == before
