@@ -26,15 +26,28 @@ class ParkedRow:
     waiting_behind: int  # later unpublished rows of the same subject
 
 
+@dataclass(frozen=True)
+class OutboxState:
+    backlog: int                   # rows not yet published (parked ones included)
+    parked: int
+    oldest_age: float | None       # seconds since the oldest unpublished row was written; None: all out
+
+
+async def outbox_state(sessions: async_sessionmaker, outbox: Table, *, now: datetime | None = None) -> OutboxState:
+    """How far behind the outbox is, in one query (for /readyz and /metrics)."""
+    async with sessions() as session:
+        backlog, parked, oldest = (await session.execute(
+            select(func.count(), func.count().filter(outbox.c.parked_at.is_not(None)), func.min(outbox.c.created_at))
+            .where(outbox.c.published_at.is_(None)))).one()
+    age = None if oldest is None else max(0.0, ((now or datetime.now(timezone.utc)) - _utc(oldest)).total_seconds())
+    return OutboxState(backlog, parked, age)
+
+
 async def outbox_health(sessions: async_sessionmaker, outbox: Table, *, now: datetime | None = None) -> dict:
     """The readiness fields: parked rows, and the age in seconds of the oldest unpublished row (None: all out)."""
-    async with sessions() as session:
-        parked = (await session.execute(
-            select(func.count()).select_from(outbox).where(_parked(outbox)))).scalar_one()
-        oldest = (await session.execute(
-            select(func.min(outbox.c.created_at)).where(outbox.c.published_at.is_(None)))).scalar_one()
-    age = None if oldest is None else round(((now or datetime.now(timezone.utc)) - _utc(oldest)).total_seconds(), 3)
-    return {"outbox_parked": parked, "outbox_oldest_unpublished_seconds": age}
+    state = await outbox_state(sessions, outbox, now=now)
+    return {"outbox_parked": state.parked,
+            "outbox_oldest_unpublished_seconds": None if state.oldest_age is None else round(state.oldest_age, 3)}
 
 
 async def parked_rows(sessions: async_sessionmaker, outbox: Table) -> list[ParkedRow]:

@@ -50,5 +50,9 @@ class Bus(ABC):
     @abstractmethod
     async def ready(self) -> bool: ...
 
+    async def queue_depth(self, queue: str) -> tuple[int, int] | None:
+        """(messages ready in `queue`, messages in its dead-letter queue), or None where the bus cannot tell."""
+        return None
+
     @abstractmethod
     async def close(self) -> None: ...

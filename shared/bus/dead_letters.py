@@ -16,6 +16,8 @@ import aio_pika
 from aio_pika.abc import AbstractIncomingMessage
 from aio_pika.exceptions import ChannelClosed
 
+from shared.bus.rabbitmq import dead_letter_queue
+
 DEFAULT_LIMIT = 10_000  # messages read from one dead-letter queue at a time
 
 
@@ -34,10 +36,6 @@ class DeadLetter:
     def line(self) -> str:
         return (f"{self.service}\t{self.id}\t{self.type}\tsubject {self.subject or '-'}\t{self.reason}\t"
                 f"dead-lettered {self.deaths} time{'s' if self.deaths != 1 else ''}")
-
-
-def dead_letter_queue(prefix: str, service: str) -> str:
-    return f"{prefix}.{service}.dead"
 
 
 def _text(value) -> str:

@@ -34,6 +34,10 @@ class InProcessBus(Bus):
     async def start(self) -> None:
         self._closed = False
 
+    async def queue_depth(self, queue: str) -> tuple[int, int] | None:
+        subscription = self._subscriptions.get(queue)
+        return None if subscription is None else (subscription.messages.qsize(), len(self.dead_letters.get(queue, ())))
+
     async def publish(self, envelope: Envelope) -> None:
         if self._closed:
             raise ConnectionError("the in-process bus is closed")

@@ -13,11 +13,17 @@ from collections.abc import Sequence
 
 import aio_pika
 from aio_pika.abc import AbstractIncomingMessage
+from aio_pika.exceptions import ChannelClosed
 
 from shared.bus.base import Bus, Handler, PoisonMessage
 from shared.events import Envelope
 
 log = logging.getLogger(__name__)
+
+
+def dead_letter_queue(prefix: str, queue: str) -> str:
+    """Where a service's queue puts what it gives up on (see shared/bus/dead_letters.py)."""
+    return f"{prefix}.{queue}.dead"
 
 
 class RabbitBus(Bus):
@@ -100,7 +106,7 @@ class RabbitBus(Bus):
             self.dead_letter_exchange_name, aio_pika.ExchangeType.DIRECT, durable=True
         )
         name = self.queue_name(queue)
-        dead_queue = await channel.declare_queue(f"{name}.dead", durable=True)
+        dead_queue = await channel.declare_queue(dead_letter_queue(self.prefix, queue), durable=True)
         await dead_queue.bind(dead_letter, routing_key=name)
         amqp_queue = await channel.declare_queue(
             name,
@@ -137,6 +143,21 @@ class RabbitBus(Bus):
             await message.ack()
 
         await amqp_queue.consume(on_message)
+
+    async def queue_depth(self, queue: str) -> tuple[int, int] | None:
+        """Asked of the broker by passive declares, on a connection of its own: a passive declare of a missing queue
+        closes its channel, and asking must not disturb publishing or consuming."""
+        connection = await aio_pika.connect(self._url, timeout=2)
+        async with connection:
+            channel = await connection.channel()
+            counts = []
+            try:
+                for name in (self.queue_name(queue), dead_letter_queue(self.prefix, queue)):
+                    declared = await channel.declare_queue(name, passive=True)
+                    counts.append(declared.declaration_result.message_count)
+            except ChannelClosed:
+                return None  # not declared yet
+        return counts[0], counts[1]
 
     async def ready(self) -> bool:
         try:

@@ -18,8 +18,8 @@ from services.approval.adapters import orm as approval_orm
 from services.approval.app import DEFINITION as APPROVAL
 from services.approval.handlers import create_project
 from services.secrecy.app import DEFINITION as SECRECY
-from shared.bus.dead_letters import dead_letter_queue, list_dead_letters, replay
-from shared.bus.rabbitmq import RabbitBus
+from shared.bus.dead_letters import list_dead_letters, replay
+from shared.bus.rabbitmq import RabbitBus, dead_letter_queue
 from shared.events import Envelope, SecrecyReviewPassed
 from shared.service import ServiceRuntime, create_service_app
 from shared.settings import Settings
