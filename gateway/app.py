@@ -226,7 +226,7 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
             if not isinstance(body.get("name"), str) or not isinstance(body.get("sdl"), str):
                 raise ValueError('the body must be {"name": ..., "sdl": ..., "url": optional}')
         except (ValueError, AttributeError) as exc:
-            return _error(f"bad request: {exc}", "BAD_REQUEST", 400)
+            return _error(f"bad request: {exc}", BAD_REQUEST, 400)
         return JSONResponse(gateway.source.check(body["name"], body["sdl"], body.get("url"), gateway.operations))
 
     @app.get("/schema.graphql", response_class=HTMLResponse)  # what clients see

@@ -27,6 +27,8 @@ from gateway.limits import request_variables
 from gateway.planner import Fetch, Parallel, PlanningError, QueryPlan, Sequence, plan
 from gateway.supergraph import Supergraph
 from shared.auth import Identity
+from shared.graphql_over_http import (BAD_REQUEST, BAD_USER_INPUT, OPERATION_RESOLUTION_FAILURE, PARSE_FAILED,
+                                      VALIDATION_FAILED)
 
 logger = logging.getLogger(__name__)
 
@@ -253,13 +255,13 @@ async def execute(supergraph: Supergraph, document_or_source: DocumentNode | str
     make the gateway parse and validate an unbounded document.
     """
     if variables is not None and not isinstance(variables, Mapping):
-        return {"errors": [{"message": "Variables must be a JSON object.", "extensions": {"code": "BAD_REQUEST"}}]}
+        return {"errors": [{"message": "Variables must be a JSON object.", "extensions": {"code": BAD_REQUEST}}]}
     variables = dict(variables or {})
     try:
         document = parse(document_or_source, max_tokens=max_tokens) if isinstance(document_or_source, str) \
             else document_or_source
     except GraphQLError as error:
-        return {"errors": [_coded(error, "GRAPHQL_PARSE_FAILED")]}
+        return {"errors": [_coded(error, PARSE_FAILED)]}
     token = request_variables.set(variables)
     try:
         errors = validate(supergraph.schema, document, [*specified_rules, *validation_rules],
@@ -267,15 +269,15 @@ async def execute(supergraph: Supergraph, document_or_source: DocumentNode | str
     finally:
         request_variables.reset(token)
     if errors:
-        return {"errors": [_coded(error, "GRAPHQL_VALIDATION_FAILED") for error in errors]}
+        return {"errors": [_coded(error, VALIDATION_FAILED) for error in errors]}
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         message = f'Unknown operation named "{operation_name}".' if operation_name else \
             "Must provide operation name if query contains multiple operations."
-        return {"errors": [{"message": message, "extensions": {"code": "OPERATION_RESOLUTION_FAILURE"}}]}
+        return {"errors": [{"message": message, "extensions": {"code": OPERATION_RESOLUTION_FAILURE}}]}
     coerced = get_variable_values(supergraph.schema, operation.variable_definitions or (), variables)
     if isinstance(coerced, list):
-        return {"errors": [_coded(error, "BAD_USER_INPUT") for error in coerced]}
+        return {"errors": [_coded(error, BAD_USER_INPUT) for error in coerced]}
     if caller is not None and (denied := refusals(supergraph, document, operation, coerced, caller)):
         return {"data": None, "errors": [error.formatted for error in denied]}
     try:

@@ -19,6 +19,8 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
 
+from shared.graphql_over_http import BAD_REQUEST
+
 
 class PersistedQueryError(Exception):
     """A persisted-operation request that cannot run: the message, Apollo's code, and the HTTP status."""
@@ -102,10 +104,10 @@ class PersistedDocuments:
         document_id = body.get("documentId")
         if persisted is not None:
             if not isinstance(persisted, dict) or persisted.get("version") != 1:
-                raise PersistedQueryError("Unsupported persisted query version", "BAD_REQUEST")
+                raise PersistedQueryError("Unsupported persisted query version", BAD_REQUEST)
             document_hash = persisted.get("sha256Hash")
             if not isinstance(document_hash, str) or not document_hash:
-                raise PersistedQueryError("persistedQuery.sha256Hash must be a string", "BAD_REQUEST")
+                raise PersistedQueryError("persistedQuery.sha256Hash must be a string", BAD_REQUEST)
             if query is None or query == "":
                 text = self._known(document_hash)
                 if text is None:
@@ -114,7 +116,7 @@ class PersistedDocuments:
             if not isinstance(query, str):
                 return body
             if sha256(query) != document_hash:
-                raise PersistedQueryError("provided sha does not match query", "BAD_REQUEST")
+                raise PersistedQueryError("provided sha does not match query", BAD_REQUEST)
             if self.trusted_only and document_hash not in self.trusted:
                 raise self._not_found()
             if document_hash not in self.trusted:
@@ -122,7 +124,7 @@ class PersistedDocuments:
             return body
         if document_id is not None:
             if not isinstance(document_id, str) or query not in (None, ""):
-                raise PersistedQueryError("documentId must be a string, sent without a query", "BAD_REQUEST")
+                raise PersistedQueryError("documentId must be a string, sent without a query", BAD_REQUEST)
             text = self._known(document_id.removeprefix("sha256:"))
             if text is None:
                 raise self._not_found()
