@@ -116,17 +116,15 @@ def cmd_graph_check(args) -> None:
 
 
 def cmd_migrate(args) -> None:
-    from egov.registry import SERVICES
+    from egov.registry import SERVICES, chosen
     from shared.db import create_engine
     from shared.migrations import current_revision, upgrade
 
     settings = Settings()
-    unknown = set(args.services) - set(SERVICES)
-    if unknown:
-        sys.exit(f"egov migrate: unknown service {', '.join(sorted(unknown))}; choose from {', '.join(SERVICES)}")
+    services = chosen(args.services, "egov migrate")
 
     async def migrate_all() -> None:
-        for name in args.services or list(SERVICES):
+        for name in services:
             engine = create_engine(settings.database_url_for(name))
             try:
                 await upgrade(SERVICES[name].migrations, engine)

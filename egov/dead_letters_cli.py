@@ -12,12 +12,9 @@ from shared.settings import Settings
 
 
 def _settings(command: str, services: list[str]) -> Settings:
-    from egov.registry import SERVICES
+    from egov.registry import chosen
 
-    unknown = set(services) - set(SERVICES)
-    if unknown:
-        sys.exit(f"egov dead-letters {command}: unknown service {', '.join(sorted(unknown))}; "
-                 f"choose from {', '.join(SERVICES)}")
+    chosen(services, f"egov dead-letters {command}")
     settings = Settings()
     if not settings.amqp_url:
         sys.exit(f"egov dead-letters {command}: dead letters live on RabbitMQ; set AMQP_URL (and BUS_PREFIX)")

@@ -16,14 +16,11 @@ from shared.settings import Settings
 
 
 def _runtimes(names: list[str]):
-    from egov.registry import SERVICES
+    from egov.registry import SERVICES, chosen
     from shared.db import create_engine, create_session_factory
 
-    unknown = set(names) - set(SERVICES)
-    if unknown:
-        sys.exit(f"egov outbox: unknown service {', '.join(sorted(unknown))}; choose from {', '.join(SERVICES)}")
     settings = Settings()
-    for name in names or list(SERVICES):
+    for name in chosen(names, "egov outbox"):
         url = make_url(settings.database_url_for(name))
         if url.get_backend_name() == "sqlite" and not Path(url.database).exists():
             continue  # never served here: nothing to read, and no empty database file to leave behind
