@@ -8,7 +8,7 @@ from typing import Any, NewType
 
 import strawberry
 from graphql import GraphQLError, IntValueNode, StringValueNode, ValueNode
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.extensions import FieldExtension, MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.fastapi import BaseContext
 from strawberry.federation.schema import FederationAny
 from strawberry.schema.config import StrawberryConfig
@@ -119,11 +119,28 @@ def decision(departments: Iterable[Department], *, description: str):
                                           **_access(departments))
 
 
-def restricted(departments: Iterable[Department], *, description: str):
-    """A query field only `departments` may read (`@requiresScopes`, or `@authenticated` for every signed-in
-    department); the resolver still checks with `require`."""
-    return strawberry.federation.field(description=description, extensions=[CheckedText(mutation=False)],
-                                       **_access(departments))
+class _Required(FieldExtension):
+    """Refuse the field to anyone outside `departments` (`require`), before its arguments are even read."""
+
+    def __init__(self, departments: tuple[Department, ...], action: str):
+        self.departments, self.action = departments, action
+
+    def resolve(self, next_, source, info, **kwargs):
+        require(info.context.identity, *self.departments, action=self.action)
+        return next_(source, info, **kwargs)
+
+    async def resolve_async(self, next_, source, info, **kwargs):
+        require(info.context.identity, *self.departments, action=self.action)
+        return await next_(source, info, **kwargs)
+
+
+def restricted(departments: Iterable[Department], *, action: str, description: str):
+    """A query field only `departments` may read: declared to the gateway (`@requiresScopes`, or `@authenticated`
+    for every signed-in department) and checked by the subgraph itself (`require`, naming `action`), from the one
+    list."""
+    departments = tuple(departments)
+    return strawberry.federation.field(description=description, extensions=[
+        _Required(departments, action), CheckedText(mutation=False)], **_access(departments))
 
 
 def require(identity: Identity, *departments: Department, action: str) -> None:

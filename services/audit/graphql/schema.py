@@ -23,7 +23,7 @@ from services.audit.graphql.types import (
 )
 from shared.auth import Department
 from shared.clock import as_utc
-from shared.graphql import Fen, require, restricted, subgraph_schema
+from shared.graphql import Fen, restricted, subgraph_schema
 
 
 def _limit(first: int, ceiling: int = 1000) -> int:
@@ -77,23 +77,21 @@ class Project:
 
 @strawberry.type
 class Query:
-    @restricted([Department.AUDIT_BUREAU],
+    @restricted([Department.AUDIT_BUREAU], action="reading the audit register",
                 description="The Audit Bureau's project register of a jurisdiction.")
     async def audit_register(self, info: strawberry.Info, jurisdiction: str = "CITY",
                              first: int = 100) -> list[AuditRegisterEntry]:
-        require(info.context.identity, Department.AUDIT_BUREAU, action="reading the audit register")
         async with info.context.runtime.sessions() as session:
             rows = (await session.execute(
                 select(register).where(register.c.jurisdiction == jurisdiction)
                 .order_by(register.c.code).limit(_limit(first)))).mappings().all()
         return [_entry(row) for row in rows]
 
-    @restricted(PLAN_READERS,
+    @restricted(PLAN_READERS, action="reading the annual audit plans",
                 description="R-AUD-1/R-AUD-2: the annual audit plan of a jurisdiction and year, with its "
                             "published draw.")
     async def audit_plan(self, info: strawberry.Info, jurisdiction: str, year: int) -> AuditPlan | None:
         identity = info.context.identity
-        require(identity, *PLAN_READERS, action="reading the annual audit plans")
         async with info.context.runtime.sessions() as session:
             repository = PlanRepository(session)
             plan = await repository.plan_for(jurisdiction, year)
@@ -101,36 +99,32 @@ class Query:
                 return None
             return await reads.plan_for_caller(session, plan, await repository.members(plan.id), identity)
 
-    @restricted(PLAN_READERS,
+    @restricted(PLAN_READERS, action="reading the annual audit plans",
                 description="The annual audit plans, latest year first.")
     async def audit_plans(self, info: strawberry.Info, jurisdiction: str | None = None, year: int | None = None,
                           first: int = 20) -> list[AuditPlan]:
         identity = info.context.identity
-        require(identity, *PLAN_READERS, action="reading the annual audit plans")
         async with info.context.runtime.sessions() as session:
             repository = PlanRepository(session)
             return [await reads.plan_for_caller(session, plan, await repository.members(plan.id), identity)
                     for plan in await repository.list(jurisdiction, year, _limit(first, 100))]
 
-    @restricted(PLAN_READERS,
+    @restricted(PLAN_READERS, action="reading the audit engagements",
                 description="Audit engagements, oldest first.")
     async def audit_engagements(self, info: strawberry.Info, status: EngagementStatusEnum | None = None,
                                 first: int = 100) -> list[AuditEngagement]:
-        require(info.context.identity, *PLAN_READERS, action="reading the audit engagements")
         async with info.context.runtime.sessions() as session:
             return await reads.engagements_for_caller(session, status, _limit(first), info.context.identity)
 
-    @restricted(TRAIL_READERS,
+    @restricted(TRAIL_READERS, action="reading the audit trail",
                 description="R-OVS-1: the Audit Bureau's hash-chained audit trail, entries after `afterSeq`.")
     async def audit_trail(self, info: strawberry.Info, after_seq: int = 0, first: int = 100) -> list[AuditTrailEntry]:
-        require(info.context.identity, *TRAIL_READERS, action="reading the audit trail")
         async with info.context.runtime.sessions() as session:
             return await reads.trail_for_caller(session, max(0, after_seq), _limit(first), info.context.identity)
 
-    @restricted(TRAIL_READERS,
+    @restricted(TRAIL_READERS, action="verifying the audit trail",
                 description="R-OVS-1: walk the whole audit trail and report the first broken link, if any.")
     async def audit_trail_verification(self, info: strawberry.Info) -> AuditTrailVerification:
-        require(info.context.identity, *TRAIL_READERS, action="verifying the audit trail")
         async with info.context.runtime.sessions() as session:
             return await reads.verify_trail_for_caller(session, info.context.identity)
 

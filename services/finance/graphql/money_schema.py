@@ -13,7 +13,7 @@ from services.finance.graphql import money_types as t
 from services.finance.graphql import readers
 from services.finance.service_layer import funds, oversight, payments, sanctions
 from shared.auth import Department
-from shared.graphql import Fen, UserError, decision, require, restricted, run_command
+from shared.graphql import Fen, UserError, decision, restricted, run_command
 
 PLAN_READERS = (Department.FINANCE_BUREAU, Department.APPROVAL_BUREAU, Department.LEADING_GROUP,
                 Department.AUDIT_BUREAU, Department.SUPERVISORY_COMMISSION)
@@ -129,27 +129,24 @@ async def _plan_payload(info: strawberry.Info, command) -> SpecialFundPlanPayloa
 
 @strawberry.type
 class MoneyQuery:
-    @restricted(PLAN_READERS,
+    @restricted(PLAN_READERS, action="reading special-fund plans",
                 description="R-PLN-2: the special-fund annual plan of a jurisdiction and year.")
     async def special_fund_plan(self, info: strawberry.Info, jurisdiction: str, year: int) -> t.SpecialFundPlan | None:
-        require(info.context.identity, *PLAN_READERS, action="reading special-fund plans")
         async with info.context.runtime.sessions() as session:
             plan = await PlanRepository(session).get(jurisdiction, year)
             return await readers.special_fund_plan_view(session, plan, info.context.identity) if plan else None
 
-    @restricted(PLAN_READERS,
+    @restricted(PLAN_READERS, action="reading special-fund plans",
                 description="R-PLN-2: special-fund annual plans, by year and jurisdiction.")
     async def special_fund_plans(self, info: strawberry.Info, year: int | None = None) -> list[t.SpecialFundPlan]:
-        require(info.context.identity, *PLAN_READERS, action="reading special-fund plans")
         async with info.context.runtime.sessions() as session:
             return [await readers.special_fund_plan_view(session, plan, info.context.identity)
                     for plan in await PlanRepository(session).list(year=year)]
 
-    @restricted([Department.FINANCE_BUREAU],
+    @restricted([Department.FINANCE_BUREAU], action="listing audit findings for sanction",
                 description="R-FIN-4: audit findings received; by default those Finance must still decide.")
     async def audit_findings_for_sanction(self, info: strawberry.Info, awaiting_sanction: bool = True,
                                           first: int = 50) -> list[t.FinanceAuditFinding]:
-        require(info.context.identity, Department.FINANCE_BUREAU, action="listing audit findings for sanction")
         async with info.context.runtime.sessions() as session:
             found = await FactsRepository(session).findings(awaiting_sanction=awaiting_sanction,
                                                             limit=max(1, min(first, 200)))

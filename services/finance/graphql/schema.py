@@ -18,7 +18,7 @@ from services.finance.graphql.types import (
     from_domain,
 )
 from shared.auth import Department
-from shared.graphql import Fen, UserError, decision, require, restricted, run_command, subgraph_schema
+from shared.graphql import Fen, UserError, decision, restricted, run_command, subgraph_schema
 
 
 @strawberry.type
@@ -33,11 +33,10 @@ def _payload(result: BudgetReviewCase | None, errors: list[UserError]) -> Budget
 
 @strawberry.type
 class Query(MoneyQuery):
-    @restricted([Department.FINANCE_BUREAU],
+    @restricted([Department.FINANCE_BUREAU], action="listing budget reviews",
                 description="Budget-review cases, for the Finance Bureau.")
     async def budget_reviews(self, info: strawberry.Info, status: BudgetReviewStatusEnum | None = None,
                              first: int = 50) -> list[BudgetReview]:
-        require(info.context.identity, Department.FINANCE_BUREAU, action="listing budget reviews")
         async with info.context.runtime.sessions() as session:
             cases = await BudgetReviewRepository(session).list(
                 status=BudgetReviewStatus(status.value) if status is not None else None,

@@ -27,7 +27,7 @@ from services.secrecy.graphql.types import (
 )
 from services.secrecy.service_layer.vendors import check_vendor_qualification
 from shared.auth import Department
-from shared.graphql import require, restricted, subgraph_schema
+from shared.graphql import restricted, subgraph_schema
 
 # The vendor register is a register of vendors, not of projects: every signed-in department may read it.
 SIGNED_IN = tuple(d for d in Department if d is not Department.PUBLIC)
@@ -64,50 +64,45 @@ class Project:
 
 @strawberry.type
 class Query:
-    @restricted([Department.SECRECY_BUREAU],
+    @restricted([Department.SECRECY_BUREAU], action="reading the classification queue",
                 description="Projects declared classified that await the Secrecy Bureau's confirmation.")
     async def classifications_to_confirm(self, info: strawberry.Info, first: int = 100) -> list[Classification]:
-        require(info.context.identity, Department.SECRECY_BUREAU, action="reading the classification queue")
         async with info.context.runtime.sessions() as session:
             entries = await SecrecyRepository(session).entries_with_status(ClassificationStatus.DECLARED,
                                                                            _limit(first))
         return [classification_from_domain(entry) for entry in entries]
 
-    @restricted([Department.SECRECY_BUREAU],
+    @restricted([Department.SECRECY_BUREAU], action="reading the secrecy-review queue",
                 description="R-REV-3: the Secrecy Bureau's secrecy-review cases, oldest first.")
     async def secrecy_reviews(self, info: strawberry.Info, status: SecrecyReviewStatusEnum | None = None,
                               first: int = 100) -> list[SecrecyReview]:
-        require(info.context.identity, Department.SECRECY_BUREAU, action="reading the secrecy-review queue")
         async with info.context.runtime.sessions() as session:
             cases = await SecrecyRepository(session).reviews_with_status(status, _limit(first))
         return [review_from_domain(case) for case in cases]
 
-    @restricted([Department.SECRECY_BUREAU],
+    @restricted([Department.SECRECY_BUREAU], action="reading the pre-use review queue",
                 description="R-ACC-5: the Secrecy Bureau's reviews before use, oldest first.")
     async def pre_use_reviews(self, info: strawberry.Info, status: PreUseStatusEnum | None = None,
                               first: int = 100) -> list[PreUseReview]:
-        require(info.context.identity, Department.SECRECY_BUREAU, action="reading the pre-use review queue")
         async with info.context.runtime.sessions() as session:
             cases = await SecrecyRepository(session).pre_use_reviews_with_status(status, _limit(first))
         return [pre_use_from_domain(case) for case in cases]
 
-    @restricted(SIGNED_IN,
+    @restricted(SIGNED_IN, action="reading the vendor-qualification register",
                 description="R-IMP-2: the register of vendors' classified-integration qualifications, by "
                             "vendor id; pass the last vendor id as `after` for more.")
     async def vendor_qualifications(self, info: strawberry.Info, first: int = 100,
                                     after: strawberry.ID | None = None) -> list[VendorQualification]:
-        require(info.context.identity, *SIGNED_IN, action="reading the vendor-qualification register")
         async with info.context.runtime.sessions() as session:
             found = await VendorRepository(session).list(first=_limit(first),
                                                          after=str(after) if after is not None else None)
         return [vendor_from_domain(q) for q in found]
 
-    @restricted(SIGNED_IN,
+    @restricted(SIGNED_IN, action="checking a vendor's qualification",
                 description="R-IMP-2: may the vendor take part in a classified project on this day, for this "
                             "scope? When not, the reason says why.")
     async def vendor_qualification_check(self, info: strawberry.Info, vendor_id: strawberry.ID, on: date,
                                          scope: QualificationScopeEnum) -> VendorQualificationCheck:
-        require(info.context.identity, *SIGNED_IN, action="checking a vendor's qualification")
         check = await check_vendor_qualification(info.context.runtime.sessions, str(vendor_id), on, scope)
         return VendorQualificationCheck(qualified=check.qualified, reason=check.reason)
 
