@@ -17,6 +17,7 @@ from services.approval.app import DEFINITION as APPROVAL
 from services.approval.handlers import create_project
 from services.audit.adapters import orm as audit_orm
 from services.audit.app import DEFINITION as AUDIT
+from services.audit.handlers import on_project_approved
 from services.finance.adapters import money_tables
 from services.finance.adapters import orm as finance_orm
 from services.finance.app import DEFINITION as FINANCE
@@ -24,7 +25,8 @@ from services.secrecy.adapters import orm as secrecy_orm
 from services.secrecy.app import DEFINITION as SECRECY
 from services.secrecy.adapters.repository import SecrecyRepository
 from shared.events import (
-    ClassificationConfirmed, ContractRecorded, Envelope, PreUseApproved, SecrecyReviewPassed, VendorQualified,
+    ClassificationConfirmed, ContractRecorded, Envelope, PreUseApproved, SecrecyReviewPassed, SettlementReviewed,
+    VendorQualified,
 )
 from tests.unit.approval.builders import UNIT as APPLICANT
 from tests.unit.approval.builders import draft
@@ -107,6 +109,24 @@ async def test_R_AUD_3_audit_registers_a_project_approved_and_accepted_at_once(r
         assert row["investment"] == 3_000_000_00 and row["accepted_at"] is not None  # the acceptance is kept
         classification = await _row(audit, audit_orm.classifications, project_id=project_id)
         assert classification["classified"] is False  # the later decision wins, whichever commits first
+
+
+async def test_R_FIN_6_audit_register_keeps_facts_reported_while_the_project_is_being_registered(runtime_for):
+    """Finance's settlement and the Secrecy Bureau's classification commit while the approval event's transaction has
+    written the register row but not committed it: neither sees the other's work, and neither fact may be lost."""
+    audit = await runtime_for(AUDIT)
+    for n in range(PROJECTS):
+        project_id = f"p-{n}"
+        approval = approved(project_id, classified=False)
+        async with audit.uow() as registering:
+            await on_project_approved(registering, approval.payload(), approval)
+            await audit.consumer(_from("finance", SettlementReviewed(
+                project_id=project_id, settlement_amount=1_234_567_00, reviewed_at=T0 + timedelta(days=30))))
+            await audit.consumer(_from("secrecy", ClassificationConfirmed(
+                project_id=project_id, classified=True, level="SECRET", decided_at=T0 + timedelta(days=1))))
+            await registering.commit()
+        entry = await _row(audit, audit_orm.register_entries, project_id=project_id)
+        assert (entry["settlement_amount"], entry["classified"]) == (1_234_567_00, True)
 
 
 async def test_R_IMP_2_approval_records_two_bureaus_facts_and_a_vendor_twice_at_once(runtime_for):

@@ -3,6 +3,8 @@ plans with their frozen populations, engagements and findings, and the audit tra
 from __future__ import annotations
 
 from sqlalchemy import (
+    func,
+    select,
     JSON,
     BigInteger,
     Boolean,
@@ -35,7 +37,6 @@ register = Table(
     Column("classified", Boolean, nullable=False),
     Column("approved_at", DateTime(timezone=True), nullable=False),
     Column("accepted_at", DateTime(timezone=True)),
-    Column("settlement_amount", BigInteger),
 )
 
 # Facts from Finance and the Secrecy Bureau, kept even when they arrive before the approval service's events.
@@ -53,6 +54,19 @@ classifications = Table(
     Column("project_id", String(36), primary_key=True),
     Column("classified", Boolean, nullable=False),
     Column("decided_at", DateTime(timezone=True), nullable=False),
+)
+
+# The register as readers see it. Finance's settlement and the Secrecy Bureau's classification are read from their
+# own fact rows, not copied onto the register row: a copy made while the register row was being created in another
+# transaction would be lost (neither transaction sees the other's uncommitted row).
+register_entries = (
+    select(*(column for column in register.c if column.name != "classified"),
+           func.coalesce(classifications.c.classified, register.c.classified).label("classified"),
+           settlements.c.settlement_amount)
+    .select_from(register
+                 .outerjoin(classifications, classifications.c.project_id == register.c.project_id)
+                 .outerjoin(settlements, settlements.c.project_id == register.c.project_id))
+    .subquery("audit_register_entries")
 )
 
 plans = Table(

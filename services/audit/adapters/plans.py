@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import and_, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.audit.adapters.orm import plans, population, register
+from services.audit.adapters.orm import plans, population, register_entries
 from services.audit.domain.plan import AuditPlan, PlanStatus, PopulationMember, PopulationRole, RegisterFacts
 from services.audit.domain.sampling.commitment import Commitment
 from shared.clock import as_utc
@@ -72,10 +72,10 @@ class PlanRepository:
     async def unplanned_population(self, jurisdiction: str, accepted_before: datetime) -> list[RegisterFacts]:
         """Accepted projects of the jurisdiction (R-AUD-3), accepted before the instant, in no plan yet."""
         planned = select(population.c.project_id)
-        rows = (await self.session.execute(select(register).where(
-            register.c.jurisdiction == jurisdiction, register.c.accepted_at.is_not(None),
-            register.c.accepted_at < accepted_before, register.c.project_id.not_in(planned))
-            .order_by(register.c.project_id))).mappings().all()
+        rows = (await self.session.execute(select(register_entries).where(
+            register_entries.c.jurisdiction == jurisdiction, register_entries.c.accepted_at.is_not(None),
+            register_entries.c.accepted_at < accepted_before, register_entries.c.project_id.not_in(planned))
+            .order_by(register_entries.c.project_id))).mappings().all()
         return [RegisterFacts(project_id=row["project_id"], code=row["code"], unit_id=row["unit_id"],
                               unit_path=tuple(row["unit_path"]), kind=row["kind"], investment=row["investment"],
                               classified=row["classified"]) for row in rows]

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from strawberry.dataloader import DataLoader
 
 from services.audit.adapters.engagements import EngagementRepository
-from services.audit.adapters.orm import register
+from services.audit.adapters.orm import register_entries
 from services.audit.adapters.plans import PlanRepository
 from services.audit.domain.authority import may_read_evidence
 from services.audit.domain.plan import PlanReason, PopulationRole
@@ -22,7 +22,7 @@ def visible_register(info: strawberry.Info) -> DataLoader:
     async def load(project_ids: list[str]) -> list[dict | None]:
         async with context.runtime.sessions() as session:
             rows = (await session.execute(
-                select(register).where(register.c.project_id.in_(project_ids)))).mappings().all()
+                select(register_entries).where(register_entries.c.project_id.in_(project_ids)))).mappings().all()
         found = {row["project_id"]: dict(row) for row in rows
                  if can_see_project(context.identity, unit_path=row["unit_path"], classified=row["classified"])}
         return [found.get(i) for i in project_ids]

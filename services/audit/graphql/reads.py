@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from services.audit.adapters.engagements import EngagementRepository
-from services.audit.adapters.orm import register
+from services.audit.adapters.orm import register_entries
 from services.audit.adapters.trail import TrailRepository
 from services.audit.domain.authority import may_read_classified_content, may_read_evidence
 from services.audit.domain.engagement import Engagement, EngagementStatus
@@ -24,8 +24,8 @@ async def _now_classified(session, project_ids: list[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(project_ids), 1000):
         chunk = project_ids[start:start + 1000]
-        found |= set((await session.execute(select(register.c.project_id).where(
-            register.c.project_id.in_(chunk), register.c.classified.is_(True)))).scalars())
+        found |= set((await session.execute(select(register_entries.c.project_id).where(
+            register_entries.c.project_id.in_(chunk), register_entries.c.classified.is_(True)))).scalars())
     return found
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 import strawberry
 from sqlalchemy import select
 
-from services.audit.adapters.orm import register
+from services.audit.adapters.orm import register_entries
 from services.audit.adapters.plans import PlanRepository
 from services.audit.domain.authority import PLAN_READERS, TRAIL_READERS
 from services.audit.domain.register import in_certainty_scope
@@ -83,8 +83,8 @@ class Query:
                              first: int = 100) -> list[AuditRegisterEntry]:
         async with info.context.runtime.sessions() as session:
             rows = (await session.execute(
-                select(register).where(register.c.jurisdiction == jurisdiction)
-                .order_by(register.c.code).limit(_limit(first)))).mappings().all()
+                select(register_entries).where(register_entries.c.jurisdiction == jurisdiction)
+                .order_by(register_entries.c.code).limit(_limit(first)))).mappings().all()
         return [_entry(row) for row in rows]
 
     @restricted(PLAN_READERS, action="reading the annual audit plans",
