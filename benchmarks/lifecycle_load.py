@@ -2,6 +2,7 @@
 PostgreSQL and RabbitMQ.
 
     .venv/bin/python benchmarks/lifecycle_load.py [--projects 40] [--concurrency 8] [--rounds 1] [--warmup 1]
+        [--rate R | --no-half-rate]
         [--admin-url postgresql://postgres@127.0.0.1:5432/test] [--amqp-url amqp://guest:guest@127.0.0.1:5672/]
         [--probe-interval 0.02] [--keep-logs]
 
@@ -14,7 +15,10 @@ gateway`, in production mode. It walks `--warmup` projects unmeasured, then `--p
 at a time, each through `walk_an_ordinary_project` (draft, dossier, submit, approval, technical review, Finance's
 budget review, targets, contract with its refusals, construction, a change, tests, acceptance, operation,
 performance review and rectification) with each department's own token. Then it stops the stack and drops its
-databases and broker objects, also on Ctrl-C or failure.
+databases and broker objects, also on Ctrl-C or failure. Each such saturating round (the walks as fast as they go)
+is followed by a round on a fresh stack paced at half the rate it reached (mutations spaced evenly over all walks),
+where latency is judged: a system run at its saturating rate only queues. `--rate R` paces every round at R
+instead; `--no-half-rate` skips the paced rounds.
 
 It reports, per round and (with `--rounds K`) as the median of the rounds:
 - mutations per second: every mutation the walks sent (refusals included) over the wall time of the measured walks;
@@ -312,15 +316,35 @@ class Recorder:
             self.visible["probe timed out"].append(timeout)
 
 
-class TimedGateway(GatewayClient):
-    """The e2e tier's client, timing each call."""
+class Pacer:
+    """Spaces mutations evenly at `rate` per second over all walks (None: as fast as the walks go)."""
 
-    def __init__(self, client: httpx.AsyncClient, mint, recorder: Recorder):
+    def __init__(self, rate: float | None):
+        self.interval = 1 / rate if rate else 0.0
+        self._next = 0.0
+
+    async def slot(self) -> None:
+        if not self.interval:
+            return
+        now = time.perf_counter()
+        at = max(now, self._next)
+        self._next = at + self.interval
+        if at > now:
+            await asyncio.sleep(at - now)
+
+
+class TimedGateway(GatewayClient):
+    """The e2e tier's client, timing each call (from when it is sent, after any wait for its paced slot)."""
+
+    def __init__(self, client: httpx.AsyncClient, mint, recorder: Recorder, pacer: Pacer | None = None):
         super().__init__(client, mint)
         self.recorder = recorder
+        self.pacer = pacer or Pacer(None)
 
     async def graphql(self, query: str, variables: dict | None = None, *, as_: dict | None = None,
                       url: str = "/graphql") -> dict:
+        if query.lstrip().startswith("mutation"):
+            await self.pacer.slot()
         started = time.perf_counter()
         answer = await super().graphql(query, variables, as_=as_, url=url)
         self.recorder.record(query, variables or {}, answer, time.perf_counter() - started)
@@ -383,7 +407,7 @@ async def walk_all(gateway: TimedGateway, projects: int, concurrency: int) -> li
     return failures
 
 
-async def run_round(args, label: str) -> dict:
+async def run_round(args, label: str, rate: float | None = None) -> dict:
     stack = Stack(args, label)
     try:
         started = time.perf_counter()
@@ -406,7 +430,8 @@ async def run_round(args, label: str) -> dict:
             sampler = asyncio.create_task(sample_memory(pids, peaks))
             recorder = Recorder(client, mint, args.probe_interval)
             load_before, started = os.getloadavg()[0], time.perf_counter()
-            failures = await walk_all(TimedGateway(client, mint, recorder), args.projects, args.concurrency)
+            failures = await walk_all(TimedGateway(client, mint, recorder, Pacer(rate)), args.projects,
+                                      args.concurrency)
             seconds, load_after = time.perf_counter() - started, os.getloadavg()[0]
             cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
             hwm = {name: memory_kib(pid)["VmHWM"] for name, pid in pids.items()}
@@ -420,6 +445,7 @@ async def run_round(args, label: str) -> dict:
         result = summarise(recorder, failures, seconds, outbox, inbox,
                            {name: (ready_rss[name], peaks.get(name, 0), hwm[name], cpu[name]) for name in pids})
         result["throughput"]["load average"] = (load_before + load_after) / 2
+        result["throughput"]["paced at (mutations/s)"] = rate or 0.0
         return result
     except BaseException:
         for name in stack.processes:
@@ -467,7 +493,8 @@ def scaled(values: list[float]) -> tuple[int, float, float]:
 def print_report(title: str, result: dict) -> None:
     print(f"\n=== {title} ===")
     t = result["throughput"]
-    print(f"projects walked {t['projects']:.0f}, failed walks {t['failed walks']:.0f}, mutations {t['mutations']:.0f}, "
+    pace = f"paced at {t['paced at (mutations/s)']:.1f} mutations/s" if t["paced at (mutations/s)"] else "unpaced"
+    print(f"{pace}: projects walked {t['projects']:.0f}, failed walks {t['failed walks']:.0f}, mutations {t['mutations']:.0f}, "
           f"queries {t['queries']:.0f} (the walks' polling), in {t['seconds']:.1f}s: "
           f"{t['mutations/s']:.1f} mutations/s; 1-min load average {t['load average']:.1f} "
           f"on {os.cpu_count()} CPUs (this benchmark included; more work on the machine skews every figure)")
@@ -514,14 +541,19 @@ async def main(args) -> int:
     loop.add_signal_handler(signal.SIGTERM, task.cancel)  # SIGINT already cancels the main task (asyncio.run)
     print(f"lifecycle load: {args.projects} projects, {args.concurrency} at a time, {args.rounds} round(s), "
           f"code {git_state()}, {os.cpu_count()} CPUs", flush=True)
-    results = []
+    saturating, halved = [], []
     for index in range(args.rounds):
-        result = await run_round(args, f"r{index + 1}")
-        results.append(result)
-        print_report(f"round {index + 1} of {args.rounds}", result)
-    if args.rounds > 1:
-        print_report(f"median of {args.rounds} rounds", medians(results))
-    return 1 if any(r["throughput"]["failed walks"] for r in results) else 0
+        result = await run_round(args, f"r{index + 1}", args.rate)
+        saturating.append(result)
+        print_report(f"round {index + 1} of {args.rounds}" + (", paced" if args.rate else ", saturating"), result)
+        if args.rate is None and not args.no_half_rate:
+            half = result["throughput"]["mutations/s"] / 2
+            halved.append(await run_round(args, f"r{index + 1}h", half))
+            print_report(f"round {index + 1} of {args.rounds}, at half the saturating rate", halved[-1])
+    for name, results in (("", saturating), (", at half the saturating rate", halved)):
+        if len(results) > 1:
+            print_report(f"median of {len(results)} rounds{name}", medians(results))
+    return 1 if any(r["throughput"]["failed walks"] for r in saturating + halved) else 0
 
 
 def parse_args(argv=None):
@@ -530,6 +562,9 @@ def parse_args(argv=None):
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--warmup", type=int, default=1, help="projects walked unmeasured first")
+    parser.add_argument("--rate", type=float, help="pace the mutations at this many per second (default: a "
+                                                   "saturating round, then one paced at half its rate)")
+    parser.add_argument("--no-half-rate", action="store_true", help="only the saturating round(s)")
     parser.add_argument("--admin-url", default=os.environ.get("EGOV_TEST_POSTGRES",
                                                               "postgresql://postgres@127.0.0.1:5432/test"))
     parser.add_argument("--amqp-url", default=os.environ.get("EGOV_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672/"))

@@ -8,12 +8,10 @@ same transaction as its effect (inbox row), so a redelivered event changes nothi
 from __future__ import annotations
 
 import asyncio
-import enum
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from opentelemetry import trace
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -30,10 +28,10 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from shared.bus import Bus
+from shared.bus.base import BusUnavailable
 from shared.events import Envelope
 
 log = logging.getLogger(__name__)
-tracer = trace.get_tracer("egov.outbox")
 
 DEFAULT_MAX_ATTEMPTS = 10
 
@@ -89,14 +87,6 @@ def drop_outbox_parking_v2(op) -> None:
         batch.drop_column("parked_at")
 
 
-class _Outcome(enum.Enum):
-    PUBLISHED = "published"
-    FAILED = "failed"        # the bus was reachable and refused this row: the row is charged an attempt
-    PARKED = "parked"        # ... and that was its last attempt
-    BUS_AWAY = "bus away"    # the bus was unreachable: no row is at fault, the round stops
-    NOT_HERE = "not here"    # another relay holds the row, or it was published or parked meanwhile
-
-
 @dataclass
 class _Round:
     candidates: int = 0
@@ -104,24 +94,31 @@ class _Round:
     failures: list[str] = field(default_factory=list)
 
 
+@dataclass
+class _Failure:
+    row: object
+    error: Exception
+
+
 class OutboxRelay:
     """Publishes a service's outbox: woken after each commit, and polling as a fallback.
 
-    Each row is published in a transaction of its own that locks it (SKIP LOCKED keeps relays of other processes
-    off it), publishes it with a publisher confirm and commits the outcome: `published_at` once the broker has
-    taken it, else one more `attempts` and the `last_error`. A failure later in a round never undoes a confirmation
-    made earlier in it, so no confirmed row is sent twice by the relay.
+    A round takes a batch of unpublished rows in one transaction that locks them (SKIP LOCKED keeps relays of other
+    processes off them), publishes them with publisher confirms, pipelined across subjects, and commits each row's
+    outcome: `published_at` once the broker has confirmed it, else one more `attempts` and the `last_error`. A
+    failure never undoes a confirmation made in the same round, so no confirmed row is sent twice by the relay.
 
     A failure while the bus is unreachable is the broker's, not the row's: the row keeps its attempts (its
-    last_error says why it waits), the round stops and the relay backs off. A failure while the bus is reachable
-    (the broker refused this message, its envelope no longer reads, ...) is the row's: after `max_attempts` of them
-    the row is parked (`parked_at`). The relay no longer tries a parked row; `/readyz` counts parked rows, and
-    `egov outbox parked` / `egov outbox retry` list them and put one back in line.
+    last_error says why it waits), the round's other outcomes commit and the relay backs off. A failure while the bus
+    is reachable (the broker refused this message, its envelope no longer reads, ...) is the row's: after
+    `max_attempts` of them the row is parked (`parked_at`). The relay no longer tries a parked row; `/readyz` counts
+    parked rows, and `egov outbox parked` / `egov outbox retry` list them and put one back in line.
 
-    Order per subject (the project): one project's events are published in the order they were written. While a
-    row of a subject fails, the later rows of that subject wait for the next round; once it is parked they wait
-    behind it, unpublished, until an operator retries it, so a consumer never sees a project's later event without
-    the earlier one. Rows of other subjects flow past. Rows without a subject are not ordered among themselves.
+    Order per subject (the project): one project's events are published in the order they were written, each after
+    the broker confirmed the one before. While a row of a subject fails, the later rows of that subject wait for the
+    next round; once it is parked they wait behind it, unpublished, until an operator retries it, so a consumer never
+    sees a project's later event without the earlier one. Rows of other subjects flow past. Rows without a subject
+    are not ordered among themselves.
     """
 
     def __init__(self, session_factory: async_sessionmaker, outbox: Table, bus: Bus, *, poll_interval: float = 0.5,
@@ -176,59 +173,67 @@ class OutboxRelay:
         )
 
     async def _publish_round(self) -> _Round:
+        outbox = self._outbox
         async with self._lock:
             async with self._sessions() as session:
-                rows = (await session.execute(self._pending())).all()
-            round_ = _Round(candidates=len(rows))
-            waiting: set[str] = set()  # subjects with an earlier row not published this round
-            for seq, subject in rows:
-                if subject is not None and subject in waiting:
-                    continue
-                outcome, error = await self._publish_row(seq)
-                if outcome is _Outcome.PUBLISHED:
-                    round_.published += 1
-                    continue
-                if outcome is _Outcome.BUS_AWAY:
-                    raise error
-                if subject is not None:
-                    waiting.add(subject)
-                if error is not None:
-                    round_.failures.append(f"seq {seq}: {_describe(error)}")
+                candidates = (await session.execute(self._pending())).all()
+            round_ = _Round(candidates=len(candidates))
+            if not candidates:
+                return round_
+            async with self._sessions() as session, session.begin():
+                locked = {row.seq: row for row in (await session.execute(
+                    select(outbox.c.seq, outbox.c.envelope, outbox.c.type, outbox.c.attempts)
+                    .where(outbox.c.seq.in_([seq for seq, _ in candidates]), outbox.c.published_at.is_(None),
+                           outbox.c.parked_at.is_(None))
+                    .with_for_update(skip_locked=True))).all()}
+                outcomes = await asyncio.gather(*(self._publish_in_order(chain)
+                                                  for chain in _chains(candidates, locked)))
+                published = [seq for confirmed, _ in outcomes for seq in confirmed]
+                if published:
+                    await session.execute(update(outbox).where(outbox.c.seq.in_(published))
+                                          .values(published_at=_now(), attempts=outbox.c.attempts + 1))
+                round_.published = len(published)
+                bus_away = await self._record_failures(session, [f for _, f in outcomes if f is not None], round_)
+            if bus_away is not None:
+                raise bus_away
             return round_
 
-    async def _publish_row(self, seq: int) -> tuple[_Outcome, Exception | None]:
-        outbox = self._outbox
-        async with self._sessions() as session, session.begin():
-            row = (
-                await session.execute(
-                    select(outbox.c.envelope, outbox.c.type, outbox.c.attempts)
-                    .where(outbox.c.seq == seq, outbox.c.published_at.is_(None), outbox.c.parked_at.is_(None))
-                    .with_for_update(skip_locked=True)
-                )
-            ).first()
-            if row is None:
-                return _Outcome.NOT_HERE, None
-            this_row = update(outbox).where(outbox.c.seq == seq)
+    async def _publish_in_order(self, chain: list) -> tuple[list[int], _Failure | None]:
+        """Publish one subject's rows one after the other, stopping at the first the broker does not confirm."""
+        confirmed = []
+        for row in chain:
             try:
                 await self._bus.publish(Envelope.model_validate(row.envelope))
-            except Exception as exc:  # noqa: BLE001 - recorded on the row, and below in the log
-                error = _describe(exc)[:2000]
-                if not await self._bus_ready():
-                    await session.execute(this_row.values(last_error=error))
-                    return _Outcome.BUS_AWAY, exc
-                attempts = row.attempts + 1
-                parked = attempts >= self._max_attempts
-                await session.execute(this_row.values(
-                    attempts=attempts, last_error=error, parked_at=_now() if parked else None))
-                if parked:
-                    log.error("outbox row %s (%s) parked after %d failed attempts, with the later events of its "
-                              "subject behind it: %s; see `egov outbox parked`", seq, row.type, attempts, error)
-                    return _Outcome.PARKED, exc
-                log.warning("outbox row %s (%s) failed (attempt %d of %d): %s", seq, row.type, attempts,
+            except Exception as exc:  # noqa: BLE001 - recorded on the row, and in the log
+                return confirmed, _Failure(row, exc)
+            confirmed.append(row.seq)
+        return confirmed, None
+
+    async def _record_failures(self, session, failures: list[_Failure], round_: _Round) -> Exception | None:
+        """Charge each failed row an attempt (parking it after the last), unless the bus was away; returns the bus's
+        error when it was."""
+        bus_away, bus_ready = None, None
+        this_row = update(self._outbox)
+        for failure in failures:
+            row, error = failure.row, _describe(failure.error)[:2000]
+            if not isinstance(failure.error, BusUnavailable) and bus_ready is None:
+                bus_ready = await self._bus_ready()
+            if isinstance(failure.error, BusUnavailable) or not bus_ready:
+                await session.execute(this_row.where(self._outbox.c.seq == row.seq).values(last_error=error))
+                bus_away = bus_away or failure.error
+                continue
+            attempts = row.attempts + 1
+            parked = attempts >= self._max_attempts
+            await session.execute(this_row.where(self._outbox.c.seq == row.seq).values(
+                attempts=attempts, last_error=error, parked_at=_now() if parked else None))
+            round_.failures.append(f"seq {row.seq}: {error}")
+            if parked:
+                log.error("outbox row %s (%s) parked after %d failed attempts, with the later events of its "
+                          "subject behind it: %s; see `egov outbox parked`", row.seq, row.type, attempts, error)
+            else:
+                log.warning("outbox row %s (%s) failed (attempt %d of %d): %s", row.seq, row.type, attempts,
                             self._max_attempts, error)
-                return _Outcome.FAILED, exc
-            await session.execute(this_row.values(published_at=_now(), attempts=outbox.c.attempts + 1))
-            return _Outcome.PUBLISHED, None
+        return bus_away
 
     async def _bus_ready(self) -> bool:
         try:
@@ -275,6 +280,22 @@ class OutboxRelay:
             await asyncio.gather(self._task, return_exceptions=True)
         self._task = None
         self._stopping = False
+
+
+def _chains(candidates, locked: dict) -> list[list]:
+    """The locked rows as one chain per subject, in order; a subject stops at its first row another relay holds (or
+    that was published or parked meanwhile). Rows without a subject are chains of their own."""
+    chains: dict[object, list] = {}
+    stopped: set[object] = set()
+    for seq, subject in candidates:
+        key = subject if subject is not None else ("seq", seq)
+        if key in stopped:
+            continue
+        if seq not in locked:
+            stopped.add(key)
+            continue
+        chains.setdefault(key, []).append(locked[seq])
+    return list(chains.values())
 
 
 def _describe(exc: BaseException) -> str:

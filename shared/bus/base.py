@@ -9,6 +9,10 @@ from shared.events import Envelope
 Handler = Callable[[Envelope], Awaitable[None]]
 
 
+class BusUnavailable(ConnectionError):
+    """The broker could not be reached, or the connection broke while publishing: no message is at fault."""
+
+
 class PoisonMessage(Exception):
     """A message no retry can handle (it does not read as an event its consumer knows): dead-letter it at once."""
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from shared.bus.base import Bus, Handler, PoisonMessage, topic_matches
+from shared.bus.base import Bus, BusUnavailable, Handler, PoisonMessage, topic_matches
 from shared.events import Envelope
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ class InProcessBus(Bus):
 
     async def publish(self, envelope: Envelope) -> None:
         if self._closed:
-            raise ConnectionError("the in-process bus is closed")
+            raise BusUnavailable("the in-process bus is closed")
         body = envelope.to_bytes()  # each queue gets its own copy, as off the wire
         for subscription in self._subscriptions.values():
             if any(topic_matches(key, envelope.type) for key in subscription.routing_keys):

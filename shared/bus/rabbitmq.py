@@ -14,8 +14,9 @@ from collections.abc import Sequence
 import aio_pika
 from aio_pika.abc import AbstractIncomingMessage
 from aio_pika.exceptions import ChannelClosed
+from aiormq.exceptions import AMQPConnectionError, ChannelInvalidStateError, DeliveryError, PublishError
 
-from shared.bus.base import Bus, Handler, PoisonMessage
+from shared.bus.base import Bus, BusUnavailable, Handler, PoisonMessage
 from shared.events import Envelope
 
 log = logging.getLogger(__name__)
@@ -67,18 +68,27 @@ class RabbitBus(Bus):
     async def publish(self, envelope: Envelope) -> None:
         try:
             exchange = await self._ensure_publisher()
-            message = aio_pika.Message(
-                envelope.to_bytes(),
-                content_type="application/json",
-                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-                message_id=envelope.id,
-                type=envelope.type,
-                timestamp=envelope.time,
-                app_id=envelope.source,
-                headers=dict(envelope.trace),  # W3C trace context travels in the AMQP headers too
-            )
+        except Exception as exc:
+            raise BusUnavailable(f"cannot reach the broker: {type(exc).__name__}: {exc}") from exc
+        message = aio_pika.Message(
+            envelope.to_bytes(),
+            content_type="application/json",
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            message_id=envelope.id,
+            type=envelope.type,
+            timestamp=envelope.time,
+            app_id=envelope.source,
+            headers=dict(envelope.trace),  # W3C trace context travels in the AMQP headers too
+        )
+        try:
             # With publisher confirms the await returns once the broker has taken the message, raises otherwise.
+            # Several publishes may be in flight on the one channel at once (the relay pipelines them).
             await exchange.publish(message, routing_key=envelope.type, mandatory=False, timeout=10)
+        except (DeliveryError, PublishError):
+            raise  # the broker refused this message (a nack); the channel stays good for the others
+        except (AMQPConnectionError, ChannelInvalidStateError, ConnectionError, OSError, TimeoutError) as exc:
+            await self._drop_publisher()
+            raise BusUnavailable(f"the broker connection broke: {type(exc).__name__}: {exc}") from exc
         except Exception:
             await self._drop_publisher()
             raise

@@ -118,3 +118,38 @@ async def _value(value):
 
 async def _none_unpublished(runtime) -> bool:
     return await count(runtime, runtime.outbox, runtime.outbox.c.published_at.is_(None)) == 0
+
+
+async def test_one_round_pipelines_many_projects_events_and_keeps_each_projects_order(
+        postgres, amqp_url, bus_prefix, keys):
+    """The relay publishes a batch with confirms in flight for many projects at once, one project's events one
+    after the other: each event arrives once, and each project's in the order written."""
+    settings = settings_for(await postgres.create("approval_pipelined"), amqp_url, bus_prefix, keys)
+    approval = ServiceRuntime(APPROVAL, settings.for_service("approval"))
+    listener = RabbitBus(amqp_url, prefix=bus_prefix)
+    received: list[Envelope] = []
+
+    async def record(envelope):
+        received.append(envelope)
+
+    await listener.subscribe("listener", list(CATALOG), record)
+    await approval.migrate()  # the relay is driven by hand
+    try:
+        written = []
+        async with approval.uow() as uow:
+            for turn in range(5):
+                for project in range(20):
+                    written.append(await uow.emit(approved_envelope(f"p-{project}").payload(),
+                                                  subject=f"p-{project}"))
+            await uow.commit()
+        assert await approval.relay.publish_pending() == 100  # one round
+        await eventually(lambda: _value(len(received) >= 100))
+        await asyncio.sleep(0.3)  # let any second copy arrive
+        assert sorted(e.id for e in received) == sorted(e.id for e in written)
+        for project in range(20):
+            subject = f"p-{project}"
+            assert [e.id for e in received if e.subject == subject] == [e.id for e in written if e.subject == subject]
+    finally:
+        await approval.stop()
+        await listener.close()
+        await listener.delete_everything(["listener"])
