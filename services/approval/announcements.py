@@ -63,7 +63,7 @@ BUILDERS = {
     Action.REFUSE_COMPLETION_ACCEPTANCE: lambda p, e, _: CompletionAcceptanceRefused(project_id=p.id, code=p.code,
                                                                                   reasons=list(e.reasons)),
     Action.START_OPERATION: lambda p, e, _: OperationStarted(
-        project_id=p.id, code=p.code, om_years=p.operation.om_years,
+        project_id=p.id, code=p.code, om_years=p.operation.om_months // 12, om_months=p.operation.om_months,
         operating_organisation=p.operation.operating_organisation,
         om_annual_funding=p.operation.om_annual_funding, started_on=p.operation.started_on),
     Action.CLOSE: lambda p, e, _: ProjectClosed(project_id=p.id, code=p.code, reason=e.reasons[0]),

@@ -165,10 +165,11 @@ class ProjectAccepted(ProjectEvent):
 class OperationStarted(ProjectEvent):
     """Formal operation (正式运行) began (R-ACC-5), with its O&M arrangements (R-OPS-1)."""
 
-    om_years: int
+    om_years: int  # whole years of the period (om_months // 12), as the first consumers read it
     operating_organisation: str
     om_annual_funding: Fen
     started_on: date
+    om_months: int | None = None  # the agreed period in months (R-OPS-1: at least 36); absent in early events
 
 
 @event("approval.project.closed.v1")

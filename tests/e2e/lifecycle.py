@@ -120,7 +120,7 @@ class Walk:
 
     async def operation(self, *, expect=None) -> None:
         await self.do(UNIT, "startOperation", "id: $id, input: $operation", {"operation": {
-            "omYears": 3, "operatingOrganisation": "the unit's IT office", "omAnnualFunding": 30_000_000}},
+            "omMonths": 36, "operatingOrganisation": "the unit's IT office", "omAnnualFunding": 30_000_000}},
             expect=expect)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from enum import Enum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Value(BaseModel):
@@ -194,10 +194,18 @@ class SubmittedDocument(Value):
 class Operation(Value):
     """R-OPS-1 (Art 17): the O&M arrangements of a project in formal operation."""
 
-    om_years: int = Field(ge=0)
+    om_months: int = Field(ge=0, le=1200)  # "不少于3年": 2 years 11 months must be expressible, and refused
     operating_organisation: str
     om_annual_funding: int  # fen
     started_on: date
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_whole_years(cls, data):
+        """Records written before the period was kept in months say `om_years`."""
+        if isinstance(data, dict) and "om_years" in data and "om_months" not in data:
+            data = {**{k: v for k, v in data.items() if k != "om_years"}, "om_months": data["om_years"] * 12}
+        return data
 
 
 class PerformanceTarget(Value):

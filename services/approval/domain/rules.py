@@ -19,7 +19,7 @@ THIRD_PARTY_TESTS = {TestReportKind.CUSTOM_SOFTWARE, TestReportKind.SOURCE_CODE,
                      TestReportKind.NETWORK_SECURITY_AND_SECRECY}
 MAJOR_PROJECT_TESTS = (TestReportKind.SOURCE_CODE, TestReportKind.DATABASE_SYSTEM,
                        TestReportKind.NETWORK_SECURITY_AND_SECRECY)
-MIN_OM_YEARS = 3
+MIN_OM_MONTHS = 36  # R-OPS-1: 不少于3年
 
 
 def raise_if(problems: Iterable[Violation]) -> None:
@@ -316,8 +316,9 @@ def operation_problems(project, operation, _context) -> list[Violation]:
     if project.classified and not project.pre_use_approved:
         problems.append(v("R-ACC-5", "a classified project needs the Secrecy Bureau's review before use",
                           "id"))
-    if operation.om_years < MIN_OM_YEARS:
-        problems.append(v("R-OPS-1", f"the agreed O&M period is at least {MIN_OM_YEARS} years", "input", "omYears"))
+    if operation.om_months < MIN_OM_MONTHS:
+        problems.append(v("R-OPS-1", f"the agreed O&M period is at least 3 years ({MIN_OM_MONTHS} months); "
+                                     f"{operation.om_months} months were given", "input", "omMonths"))
     if _blank(operation.operating_organisation):
         problems.append(v("R-OPS-1", "name the operating organisation", "input", "operatingOrganisation"))
     if operation.om_annual_funding <= 0:
@@ -404,7 +405,7 @@ EFFECTS = {
     Action.PASS_COMPLETION_ACCEPTANCE: lambda p, _, now: ({"accepted_at": now}, (), "completion acceptance passed"),
     Action.REFUSE_COMPLETION_ACCEPTANCE: lambda p, reasons, now: ({"refusal_reasons": _reasons(reasons)},
                                                                   _reasons(reasons), "completion acceptance refused"),
-    Action.START_OPERATION: lambda p, o, now: ({"operation": o}, (), f"O&M {o.om_years} years by "
+    Action.START_OPERATION: lambda p, o, now: ({"operation": o}, (), f"O&M {o.om_months} months by "
                                                                      f"{o.operating_organisation}"),
     Action.CLOSE: lambda p, reason, now: ({}, (reason.strip(),), "closed"),
     **performance.EFFECTS,

@@ -48,7 +48,7 @@ class DossierInput:
 
 @strawberry.input
 class OperationInput:
-    om_years: int
+    om_months: int = strawberry.field(description="R-OPS-1: the agreed O&M period in months, at least 36 (3 years).")
     operating_organisation: str
     om_annual_funding: Fen
 

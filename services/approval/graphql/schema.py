@@ -252,10 +252,10 @@ class Mutation:
     async def start_operation(self, info: strawberry.Info, id: strawberry.ID, input: i.OperationInput) -> ProjectPayload:
         def operation():
             try:
-                return d.Operation(om_years=input.om_years, operating_organisation=input.operating_organisation,
+                return d.Operation(om_months=input.om_months, operating_organisation=input.operating_organisation,
                                    om_annual_funding=input.om_annual_funding, started_on=china_date(utc_now()))
             except ValueError as error:
-                raise DomainError(Violation("R-OPS-1", ("input", "omYears"), str(error))) from error
+                raise DomainError(Violation("R-OPS-1", ("input", "omMonths"), str(error))) from error
 
         return await _act(info, id, Action.START_OPERATION, convert=operation)
 

@@ -115,7 +115,7 @@ def project_at(status: ProjectStatus, *, classified: bool = False, estimate: int
         ("initial", None),
         (Action.APPLY_FOR_COMPLETION_ACCEPTANCE, all_documents()),
         (Action.PASS_COMPLETION_ACCEPTANCE, None),
-        (Action.START_OPERATION, d.Operation(om_years=3, operating_organisation="IT office",
+        (Action.START_OPERATION, d.Operation(om_months=36, operating_organisation="IT office",
                                              om_annual_funding=300_000_00, started_on=date(2027, 1, 5))),
         (Action.CLOSE, "end of life"),
     ]

@@ -13,7 +13,7 @@ from tests.unit.approval.builders import (
     BUREAU, MAJOR_ESTIMATE, NOW, UNIT, act, all_documents, project_at, report,
 )
 
-OPERATION = d.Operation(om_years=3, operating_organisation="IT office", om_annual_funding=300_000_00,
+OPERATION = d.Operation(om_months=36, operating_organisation="IT office", om_annual_funding=300_000_00,
                         started_on=date(2027, 1, 5))
 
 
@@ -125,9 +125,9 @@ def test_R_ACC_5_a_classified_project_also_needs_the_secrecy_bureaus_review_befo
 
 
 def test_R_OPS_1_at_least_three_years_of_om_with_an_organisation_and_funding():
-    short = OPERATION.model_copy(update={"om_years": 2, "operating_organisation": "", "om_annual_funding": 0})
+    short = OPERATION.model_copy(update={"om_months": 35, "operating_organisation": "", "om_annual_funding": 0})
     assert problems(project_at(ProjectStatus.ACCEPTED), Action.START_OPERATION, short) == {
-        ("R-OPS-1", ("input", "omYears")), ("R-OPS-1", ("input", "operatingOrganisation")),
+        ("R-OPS-1", ("input", "omMonths")), ("R-OPS-1", ("input", "operatingOrganisation")),
         ("R-OPS-1", ("input", "omAnnualFunding"))}
 
 
@@ -154,3 +154,25 @@ def test_R_SEC_2_the_approval_event_of_a_classified_project_carries_no_name():
     event = announcement(Action.APPROVE, approved, entry, None)
     assert isinstance(event, ProjectApproved) and event.name is None and event.classified
     assert UNIT.unit in event.unit_path
+
+
+def test_R_OPS_1_the_period_is_counted_in_months_and_three_years_exactly_is_enough():
+    accepted = project_at(ProjectStatus.ACCEPTED)
+    assert act(accepted, Action.START_OPERATION, OPERATION.model_copy(update={"om_months": 36})).status \
+        is ProjectStatus.IN_OPERATION
+    assert problems(accepted, Action.START_OPERATION, OPERATION.model_copy(update={"om_months": 35})) == {
+        ("R-OPS-1", ("input", "omMonths"))}  # 2 years 11 months
+
+
+def test_R_OPS_1_a_record_written_in_whole_years_reads_as_months():
+    legacy = {**OPERATION.model_dump(mode="json"), "om_years": 4}
+    del legacy["om_months"]
+    assert d.Operation.model_validate(legacy).om_months == 48
+
+
+def test_R_OPS_1_operation_started_announces_the_period_in_months_and_whole_years():
+    accepted = project_at(ProjectStatus.ACCEPTED)
+    operation = OPERATION.model_copy(update={"om_months": 41})
+    started, entry = model.decide(accepted, Action.START_OPERATION, operation, actor=UNIT, now=NOW)
+    event = announcement(Action.START_OPERATION, started, entry, operation)
+    assert (event.om_months, event.om_years) == (41, 3)

@@ -52,7 +52,7 @@ def payload_strategies() -> dict:
         Action.APPLY_FOR_COMPLETION_ACCEPTANCE: st.sampled_from([all_documents(), all_documents(
             without=(d.AcceptanceDocument.COMPLETION_REPORT,))]),
         Action.REFUSE_COMPLETION_ACCEPTANCE: st.lists(text, max_size=1).map(tuple),
-        Action.START_OPERATION: st.builds(d.Operation, om_years=st.integers(0, 5), operating_organisation=text,
+        Action.START_OPERATION: st.builds(d.Operation, om_months=st.integers(0, 72), operating_organisation=text,
                                           om_annual_funding=AMOUNTS, started_on=st.just(date(2027, 1, 1))),
         Action.CLOSE: text,
         Action.SET_PERFORMANCE_TARGETS: st.sampled_from([TARGETS, ()]),
@@ -109,7 +109,7 @@ NEXT = {
     ProjectStatus.INITIAL_ACCEPTANCE_PASSED: lambda p: (Action.APPLY_FOR_COMPLETION_ACCEPTANCE, UNIT, all_documents()),
     ProjectStatus.COMPLETION_ACCEPTANCE_REQUESTED: lambda p: (Action.PASS_COMPLETION_ACCEPTANCE, BUREAU_ACTOR, None),
     ProjectStatus.ACCEPTED: lambda p: (Action.START_OPERATION, UNIT, d.Operation(
-        om_years=3, operating_organisation="IT office", om_annual_funding=1, started_on=date(2027, 1, 1))),
+        om_months=36, operating_organisation="IT office", om_annual_funding=1, started_on=date(2027, 1, 1))),
     ProjectStatus.IN_OPERATION: lambda p: (Action.CLOSE, BUREAU_ACTOR, "retired"),
 }
 REACHED: set[ProjectStatus] = set()
@@ -177,7 +177,7 @@ class Lifecycle(RuleBasedStateMachine):
     def nothing_in_operation_without_acceptance(self):
         if self.project.status in (ProjectStatus.IN_OPERATION, ProjectStatus.CLOSED):
             assert self.project.accepted_at is not None and self.project.operation is not None
-            assert self.project.operation.om_years >= 3
+            assert self.project.operation.om_months >= 36
 
     @invariant()
     def no_classified_project_in_operation_without_pre_use_approval(self):
