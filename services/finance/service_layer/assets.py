@@ -44,7 +44,7 @@ class _Register:
     repository: AssetRepository
     registration: assets.AssetRegistration
     facts: ProjectFacts
-    unit_id: str
+    unit_id: str | None  # None only where no unit can act: a unit's command needs the unit in the project's path
 
 
 async def _open(uow: UnitOfWork, project_id: str, command: Command, actor: Identity,
@@ -61,7 +61,9 @@ async def _open(uow: UnitOfWork, project_id: str, command: Command, actor: Ident
     facts = await FactsRepository(uow.session).get(project_id)
     registration = await repository.lock(project_id)
     registration = replace(registration, accepted_at=facts.acceptance.accepted_at if facts.acceptance else None)
-    unit_id = await repository.unit_of(project_id) or case.unit_path[0]
+    # The project's unit, whose asset system numbers the cards (its path starts with it, should the approval's
+    # copy of the project be missing).
+    unit_id = await repository.unit_of(project_id) or next(iter(case.unit_path), None)
     return _Register(repository, registration, facts, unit_id)
 
 
