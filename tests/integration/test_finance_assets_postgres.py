@@ -29,7 +29,7 @@ from tests.unit.finance.asset_support import (
     unregistered,
     withdraw,
 )
-from tests.unit.finance.money_support import UNIT, mutate, SETTLEMENT
+from tests.unit.finance.money_support import SETTLEMENT, UNIT, mutate
 from tests.unit.finance.support import downgrade, outbox_events, settle
 
 pytestmark = pytest.mark.integration

@@ -6,7 +6,18 @@ Kept in step with migration 0005 (`migrations/versions/0005_asset_registration.p
 """
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, DateTime, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 from services.finance.adapters.orm import metadata
 

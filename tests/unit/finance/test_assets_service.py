@@ -5,16 +5,16 @@ from shared.auth import Department, Identity
 from shared.money import MAX_FEN
 from tests.unit.finance.asset_support import (
     PARENT_UNIT,
+    accepted_project,
     asset_register,
     asset_snapshot,
-    accepted_project,
     complete,
     correct,
     register,
     registered,
     withdraw,
 )
-from tests.unit.finance.money_support import BUDGET, OTHER_UNIT, THRESHOLD, UNIT, codes, mutate, reported, SETTLEMENT
+from tests.unit.finance.money_support import BUDGET, OTHER_UNIT, SETTLEMENT, THRESHOLD, UNIT, codes, mutate, reported
 from tests.unit.finance.support import count
 
 
