@@ -237,12 +237,14 @@ def _check_query_text(query: type) -> None:
             root_field.extensions.append(CheckedText(mutation=False))
 
 
-def subgraph_schema(*, query: type, mutation: type | None = None, types: list[type] = ()) -> SubgraphSchema:
+def subgraph_schema(*, query: type, mutation: type | None = None, types: list[type] = (),
+                    scalars: dict | None = None) -> SubgraphSchema:
     """A bureau's Apollo Federation v2 subgraph schema, configured the same way in every service: unexpected errors
-    masked, Apollo's codes on request errors, expected refusals logged as such, every text argument checked."""
+    masked, Apollo's codes on request errors, expected refusals logged as such, every text argument checked.
+    `scalars`: a service's own scalars (NewType -> strawberry.scalar definition), beside the shared Fen."""
     _check_query_text(query)
     return SubgraphSchema(query=query, mutation=mutation, types=list(types),
-                          config=StrawberryConfig(scalar_map={Fen: FEN_SCALAR}),
+                          config=StrawberryConfig(scalar_map={Fen: FEN_SCALAR, **(scalars or {})}),
                           extensions=[mask_errors, ApolloErrorCodes, lambda: MaxTokensLimiter(SUBGRAPH_MAX_TOKENS),
                                       lambda: QueryDepthLimiter(SUBGRAPH_MAX_DEPTH),
                                       lambda: MaxAliasesLimiter(SUBGRAPH_MAX_ALIASES)],

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     jwt_max_lifetime: int = Field(default=24 * 3600, gt=0)  # seconds from `iat` to `exp`: longer-lived tokens refused
     # R-IMP-4: a major project (重大项目) is one at or above this investment, or one the Approval Bureau flags.
     major_project_threshold: int = Field(default=2_000_000_000, gt=0, description="in fen; default 20M yuan")
+    # R-FIN-7: days after completion acceptance the unit has to register the project's assets before Finance lists
+    # the project as unregistered and may remind it (docs/decisions.md, Money after acceptance).
+    asset_registration_grace_days: int = Field(default=90, ge=0, le=3650)
     log_json: bool = False
     otel_console: bool = False
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)  # a request's body at /graphql (the gateway's: smaller)

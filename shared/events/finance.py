@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 from shared.events.envelope import EventPayload, event
 from shared.money import Fen
 
-__all__ = ["BudgetLine", "BudgetReviewOpened", "BudgetReviewReported", "PaymentMade", "SanctionImposed",
+__all__ = ["AssetRegistrationReminded", "BudgetLine", "BudgetReviewOpened", "BudgetReviewReported", "PaymentMade", "SanctionImposed",
            "SettlementReviewed", "SpecialFundPlanLine", "SpecialFundPlanApproved", "RewardGranted",
            "SpotCheckConcluded"]
 
@@ -114,3 +114,16 @@ class SpotCheckConcluded(EventPayload):
     project_id: str
     irregularities_found: bool
     concluded_at: datetime
+
+
+@event("finance.asset_registration.reminded.v1")
+class AssetRegistrationReminded(EventPayload):
+    """Finance reminded a construction unit that its accepted project's assets are still unregistered after the
+    grace period (R-FIN-7). Carries ids and dates only: it may concern a classified project."""
+
+    reminder_id: str
+    project_id: str
+    unit_id: str | None
+    accepted_at: datetime
+    grace_ended_at: datetime
+    reminded_at: datetime

@@ -7,6 +7,7 @@ from enum import Enum
 
 from shared.auth import Department, Identity
 from shared.errors import PermissionDenied
+from shared.visibility import APPLICANTS, unit_manages
 
 
 class Command(str, Enum):
@@ -20,6 +21,11 @@ class Command(str, Enum):
     GRANT_REWARD = "GRANT_REWARD"
     OPEN_SPOT_CHECK = "OPEN_SPOT_CHECK"
     RECORD_SPOT_CHECK_RESULT = "RECORD_SPOT_CHECK_RESULT"
+    REGISTER_ASSET = "REGISTER_ASSET"
+    CORRECT_ASSET = "CORRECT_ASSET"
+    WITHDRAW_ASSET = "WITHDRAW_ASSET"
+    COMPLETE_ASSET_REGISTRATION = "COMPLETE_ASSET_REGISTRATION"
+    REMIND_ASSET_REGISTRATION = "REMIND_ASSET_REGISTRATION"
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,14 @@ PERMISSIONS: dict[Command, Permission] = {
     Command.GRANT_REWARD: Permission(FINANCE, "R-FIN-3", "granting a reward or subsidy (奖补)"),
     Command.OPEN_SPOT_CHECK: Permission(FINANCE, "R-FIN-5", "opening a spot check (重点抽查)"),
     Command.RECORD_SPOT_CHECK_RESULT: Permission(FINANCE, "R-FIN-5", "recording a spot check's result"),
+    # Art 5: the construction unit registers its accepted project's assets; Finance oversees the registration.
+    Command.REGISTER_ASSET: Permission(APPLICANTS, "R-FIN-7", "registering a project's asset (资产登记)"),
+    Command.CORRECT_ASSET: Permission(APPLICANTS, "R-FIN-7", "correcting a registered asset"),
+    Command.WITHDRAW_ASSET: Permission(APPLICANTS, "R-FIN-7", "withdrawing a registered asset"),
+    Command.COMPLETE_ASSET_REGISTRATION: Permission(APPLICANTS, "R-FIN-7",
+                                                    "declaring a project's asset registration complete"),
+    Command.REMIND_ASSET_REGISTRATION: Permission(FINANCE, "R-FIN-7",
+                                                  "reminding a unit of its unregistered assets"),
 }
 
 
@@ -54,3 +68,10 @@ def authorize(command: Command, actor: Identity) -> None:
     if actor.department not in permission.departments:
         needed = " or ".join(sorted(d.value for d in permission.departments))
         raise PermissionDenied(f"{permission.description} is for {needed}; you are {actor.department.value}")
+
+
+def authorize_unit(command: Command, actor: Identity, unit_path) -> None:
+    """A unit's command on a project: only the project's own unit or a unit above it (二级机构) may take it."""
+    if actor.department in APPLICANTS and not unit_manages(actor, unit_path):
+        raise PermissionDenied(f"{PERMISSIONS[command].description} is for the project's own unit or a unit above "
+                               f"it; you are {actor.unit or 'no unit'}")

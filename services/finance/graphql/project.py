@@ -4,15 +4,19 @@ money from the budget review to the last payment. Every field is null for a proj
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from typing import Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
+from services.finance.graphql import asset_readers, asset_types
 from services.finance.graphql import money_types as t
 from services.finance.graphql import readers
+from services.finance.graphql.asset_schema import grace
 from services.finance.graphql.types import BudgetReview, budget_review_of, visible_case_loader
+from shared.clock import utc_now
 
 Fetch = Callable[[AsyncSession, Sequence[str]], Awaitable[dict[str, Any]]]
 
@@ -73,6 +77,12 @@ class Project:
                                   "on, each entry chained to the one before by its hash.")
     async def money_trail(self, info: strawberry.Info) -> list[t.MoneyDecision] | None:
         return await _load(info, "money_trail", readers.money_trails, str(self.id))
+
+    @strawberry.field(description="R-FIN-7: the project's asset register after completion acceptance: its lines, "
+                                  "status, Finance's reminders and the registered value against the settled amount.")
+    async def asset_register(self, info: strawberry.Info) -> asset_types.AssetRegister | None:
+        fetch = partial(asset_readers.asset_registers, grace=grace(info), now=utc_now())
+        return await _load(info, "asset_register", fetch, str(self.id))
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> "Project":

@@ -1,6 +1,6 @@
 """The finance subgraph: contributes Finance's fields to the federated `Project` (budget review, fund plan,
-payments, balance, sanctions, settlement, reward, spot checks), Finance's budget-review commands here and its
-money commands in `money_schema`. Resolvers are thin: build a command, call its handler, map the outcome."""
+payments, balance, sanctions, settlement, reward, spot checks, asset register), Finance's budget-review commands
+here, its money commands in `money_schema` and asset registration in `asset_schema`. Resolvers are thin: build a command, call its handler, map the outcome."""
 from __future__ import annotations
 
 import strawberry
@@ -9,6 +9,8 @@ from services.finance import commands
 from services.finance.adapters.repository import BudgetReviewRepository
 from services.finance.domain.budget_review import BudgetReviewCase, BudgetReviewStatus, LineCategory
 from services.finance.domain.lifecycle import TRANSITIONS, Action
+from services.finance.graphql.asset_schema import AssetMutation, AssetQuery
+from services.finance.graphql.asset_types import FEN_DIFFERENCE_SCALAR, FenDifference
 from services.finance.graphql.money_schema import MoneyMutation, MoneyQuery
 from services.finance.graphql.project import Project
 from services.finance.graphql.types import (
@@ -32,7 +34,7 @@ def _payload(result: BudgetReviewCase | None, errors: list[UserError]) -> Budget
 
 
 @strawberry.type
-class Query(MoneyQuery):
+class Query(MoneyQuery, AssetQuery):
     @restricted([Department.FINANCE_BUREAU], action="listing budget reviews",
                 description="Budget-review cases, for the Finance Bureau.")
     async def budget_reviews(self, info: strawberry.Info, status: BudgetReviewStatusEnum | None = None,
@@ -45,7 +47,7 @@ class Query(MoneyQuery):
 
 
 @strawberry.type
-class Mutation(MoneyMutation):
+class Mutation(MoneyMutation, AssetMutation):
     @decision(TRANSITIONS[Action.SET_LINE].departments,
               description="R-REV-2: the Finance Bureau approves one cost line (approved ≤ requested; "
                           "all approved lines ≤ the approved estimate). Setting a category again "
@@ -69,4 +71,5 @@ class Mutation(MoneyMutation):
 
 
 def create_schema() -> strawberry.federation.Schema:
-    return subgraph_schema(query=Query, mutation=Mutation, types=[Project])
+    return subgraph_schema(query=Query, mutation=Mutation, types=[Project],
+                           scalars={FenDifference: FEN_DIFFERENCE_SCALAR})
