@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NewType
@@ -112,25 +113,38 @@ def _access(departments: Iterable[Department]) -> dict:
     return {"requires_scopes": scopes(departments)}
 
 
+def in_table_order(departments: Iterable[Department]) -> tuple[Department, ...]:
+    """The departments in Article 5's order, so a refusal names them the same way wherever they were listed."""
+    chosen = set(departments)
+    return tuple(d for d in Department if d in chosen)
+
+
 def decision(departments: Iterable[Department], *, description: str):
     """A mutation of Article 5's table: only `departments` may call it. The gateway reads the `@requiresScopes` this
-    declares and refuses anyone else before planning; the service's own check still runs (it trusts no one)."""
-    return strawberry.federation.mutation(description=description, extensions=[CheckedText(mutation=True)],
-                                          **_access(departments))
+    declares and refuses anyone else before planning; the service refuses them too (it trusts no one), before it reads
+    the input, so a wrong department hears FORBIDDEN whatever it sent."""
+    departments = in_table_order(departments)
+    return strawberry.federation.mutation(description=description, extensions=[
+        _Required(departments, None), CheckedText(mutation=True)], **_access(departments))
 
 
 class _Required(FieldExtension):
     """Refuse the field to anyone outside `departments` (`require`), before its arguments are even read."""
 
-    def __init__(self, departments: tuple[Department, ...], action: str):
+    def __init__(self, departments: tuple[Department, ...], action: str | None):
         self.departments, self.action = departments, action
 
+    def _check(self, info) -> None:
+        # A mutation's action is its name: startOperation -> "start operation".
+        action = self.action or re.sub(r"(?<!^)(?=[A-Z])", " ", info.field_name).lower()
+        require(info.context.identity, *self.departments, action=action)
+
     def resolve(self, next_, source, info, **kwargs):
-        require(info.context.identity, *self.departments, action=self.action)
+        self._check(info)
         return next_(source, info, **kwargs)
 
     async def resolve_async(self, next_, source, info, **kwargs):
-        require(info.context.identity, *self.departments, action=self.action)
+        self._check(info)
         return await next_(source, info, **kwargs)
 
 
@@ -138,7 +152,7 @@ def restricted(departments: Iterable[Department], *, action: str, description: s
     """A query field only `departments` may read: declared to the gateway (`@requiresScopes`, or `@authenticated`
     for every signed-in department) and checked by the subgraph itself (`require`, naming `action`), from the one
     list."""
-    departments = tuple(departments)
+    departments = in_table_order(departments)
     return strawberry.federation.field(description=description, extensions=[
         _Required(departments, action), CheckedText(mutation=False)], **_access(departments))
 
