@@ -9,7 +9,7 @@ import strawberry
 from services.approval.adapters.plans import PlanRepository
 from services.approval.domain import construction_plan as plan
 from services.approval.domain.plan_lifecycle import PlanStatus
-from services.approval.graphql.types import Project, from_domain, project_loader
+from services.approval.graphql.types import project_loader
 from shared.graphql import Fen
 
 PlanStatusEnum = strawberry.enum(PlanStatus, name="ConstructionPlanStatus", description=(
@@ -26,7 +26,6 @@ class ConstructionPlanItem:
     planned_amount: Fen
     note: str | None
     withheld: bool = strawberry.field(description="The project is withheld from you by need to know (R-SEC-2).")
-    project: Project | None
 
 
 @strawberry.type(description="A return of the plan to the Approval Bureau: by whom, when, and why.")
@@ -96,10 +95,9 @@ async def plan_view(info: strawberry.Info, versions: list[plan.PlanVersion]) -> 
         project = seen.get(i.project_id)
         if project is None:
             return ConstructionPlanItem(project_id=None, code=None, name=None, planned_amount=i.planned_amount,
-                                        note=None, withheld=True, project=None)
+                                        note=None, withheld=True)
         return ConstructionPlanItem(project_id=strawberry.ID(project.id), code=project.code, name=project.name,
-                                    planned_amount=i.planned_amount, note=i.note, withheld=False,
-                                    project=from_domain(project))
+                                    planned_amount=i.planned_amount, note=i.note, withheld=False)
 
     def decision(e: plan.PlanDecision) -> ConstructionPlanDecision:
         shown = e.project_id if e.project_id and seen.get(e.project_id) is not None else None
