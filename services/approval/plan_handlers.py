@@ -60,7 +60,7 @@ async def decide_plan(uow_factory: UowFactory, jurisdiction: str, year: int, act
         try:
             async with uow_factory() as uow:
                 plans = PlanRepository(uow.session)
-                versions = await plans.versions(jurisdiction, year)
+                versions = await plans.versions(jurisdiction, year, lock=True)  # concurrent edits queue up
                 given = payload(uow) if callable(payload) else payload  # a function reads what it needs
                 if inspect.isawaitable(given):
                     given = await given
