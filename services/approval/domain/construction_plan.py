@@ -10,93 +10,22 @@ I/O.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
-
-from pydantic import BaseModel, ConfigDict
+from datetime import datetime
 
 from services.approval.domain.plan_lifecycle import RULE, TRANSITIONS, PlanAction, PlanStatus
+from services.approval.domain.plan_records import (
+    Amendment, Approval, Draft, NewItem, PlanDecision, PlanItem, PlannedProject, PlanReturn, PlanVersion, in_force,
+)
 from shared.auth import Department
 from shared.clock import budget_year, china_date
 from shared.errors import DomainError, PermissionDenied, Violation
 from shared.jurisdictions import JURISDICTIONS
 from shared.text import text_violations
 
+__all__ = ["Amendment", "Approval", "Draft", "NewItem", "PlanDecision", "PlanItem", "PlannedProject", "PlanReturn",
+           "PlanVersion", "in_force", "decide", "check_department", "construction_problems", "PLANNABLE"]
+
 MAX_ITEMS = 1000  # projects in one version: far above what a jurisdiction builds in a year, bounded all the same
-
-
-class Record(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class PlanItem(Record):
-    """One project in a version, with the amount planned for it in the plan's year (integer fen)."""
-
-    project_id: str
-    planned_amount: int
-    note: str | None = None
-
-
-class PlanReturn(Record):
-    """A return to the drafters: by whom (the Leading Group or the city government), when, and why."""
-
-    department: str
-    at: datetime
-    reasons: tuple[str, ...]
-
-
-class PlanVersion(Record):
-    """One version of a jurisdiction's plan for a year: version 1, then one per amendment."""
-
-    id: str
-    jurisdiction: str
-    year: int
-    number: int
-    status: PlanStatus
-    items: tuple[PlanItem, ...] = ()
-    amendment_reason: str | None = None
-    drafted_at: datetime
-    submitted_at: datetime | None = None
-    reviewed_at: datetime | None = None
-    review_opinion: str | None = None
-    returns: tuple[PlanReturn, ...] = ()
-    approved_on: date | None = None  # the date of the city government's decision
-    document_number: str | None = None  # its document number (文号)
-    approved_at: datetime | None = None  # when the decision was recorded here
-    revision: int = 1  # bumped by every change: a save checks nobody saved the version meanwhile
-
-    @property
-    def total(self) -> int:
-        """Every item counts, classified ones too: the plan's total is what the city approves to spend."""
-        return sum(item.planned_amount for item in self.items)
-
-    def item(self, project_id: str) -> PlanItem | None:
-        return next((item for item in self.items if item.project_id == project_id), None)
-
-
-class PlanDecision(Record):
-    """One line of a plan's decision history: who, when, what, why (R-OVS-1)."""
-
-    at: datetime
-    action: str
-    version: int
-    from_status: PlanStatus | None
-    to_status: PlanStatus
-    department: str
-    unit: str | None
-    subject: str
-    reasons: tuple[str, ...] = ()
-    detail: str = ""
-    project_id: str | None = None  # the item an edit concerns; shown only to those who may see the project
-
-
-class PlannedProject(Record):
-    """What adding a project needs to know of it, read from the project record."""
-
-    id: str
-    jurisdiction: str
-    status: str
-    investment: int
 
 
 # A project enters a plan once approved (立项) and until completion acceptance: a cross-year project is planned in
@@ -107,12 +36,6 @@ PLANNABLE = frozenset({"APPROVED", "TECHNICAL_REVIEW_PASSED", "BUDGET_REVIEW_PAS
 
 def _v(message: str, *field: str) -> Violation:
     return Violation(RULE, tuple(field) or None, message)
-
-
-def in_force(versions: list[PlanVersion]) -> PlanVersion | None:
-    """The approved version in force: the latest approved one."""
-    approved = [v for v in versions if v.status is PlanStatus.APPROVED]
-    return max(approved, key=lambda v: v.number) if approved else None
 
 
 def check_department(action: PlanAction, department: Department) -> None:
@@ -137,53 +60,6 @@ def _year_problems(jurisdiction: str, year: int, now: datetime) -> list[Violatio
 
 def _reasons(reasons) -> tuple[str, ...]:
     return tuple(r.strip() for r in reasons or () if r and r.strip())
-
-
-@dataclass(frozen=True)
-class Draft:
-    jurisdiction: str
-    year: int
-    version_id: str
-
-
-@dataclass(frozen=True)
-class Amendment:
-    reason: str
-    version_id: str
-
-
-@dataclass(frozen=True)
-class NewItem:
-    project: PlannedProject | None  # None: no such project visible
-    planned_amount: int
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class Approval:
-    approved_on: date
-    document_number: str
-
-
-def _guard(action: PlanAction, versions: list[PlanVersion], latest: PlanVersion | None, payload,
-           now: datetime) -> list[Violation]:
-    if action is PlanAction.DRAFT:
-        return _year_problems(payload.jurisdiction, payload.year, now)
-    if action is PlanAction.DRAFT_AMENDMENT:
-        return (_year_problems(latest.jurisdiction, latest.year, now)
-                + text_violations(payload.reason, ("reason",), required=True, rule=RULE,
-                                  what="the reason for the amendment"))
-    if action is PlanAction.ADD_ITEM:
-        return _item_problems(latest, payload)
-    if action is PlanAction.REMOVE_ITEM:
-        return [] if latest.item(payload) else [_v("the project is not an item of this version", "projectId")]
-    if action is PlanAction.SUBMIT_FOR_REVIEW:
-        return _submission_problems(versions, latest)
-    if action in (PlanAction.RETURN_FROM_REVIEW, PlanAction.RETURN_FROM_APPROVAL):
-        return [] if _reasons(payload) else [_v("a returned plan carries the reasons why", "reasons")]
-    if action is PlanAction.APPROVE:
-        return _approval_problems(latest, payload, now)
-    return []
 
 
 def _item_problems(latest: PlanVersion, new: NewItem) -> list[Violation]:
@@ -227,50 +103,75 @@ def _approval_problems(latest: PlanVersion, approval: Approval, now: datetime) -
     return problems
 
 
-def _effect(action: PlanAction, versions: list[PlanVersion], latest: PlanVersion | None, payload, actor_department,
-            now: datetime) -> tuple[PlanVersion, tuple[str, ...], str, str | None]:
-    """The version after the action, with the history line's reasons, detail and project."""
-    if action is PlanAction.DRAFT:
+def _return_problems(_versions, _latest, reasons, _now) -> list[Violation]:
+    return [] if _reasons(reasons) else [_v("a returned plan carries the reasons why", "reasons")]
+
+
+# Each guard returns every violation it finds: (the plan's versions, the latest, the payload, now) -> violations.
+GUARDS = {
+    PlanAction.DRAFT: lambda versions, latest, draft, now: _year_problems(draft.jurisdiction, draft.year, now),
+    PlanAction.DRAFT_AMENDMENT: lambda versions, latest, amendment, now: (
+        _year_problems(latest.jurisdiction, latest.year, now)
+        + text_violations(amendment.reason, ("reason",), required=True, rule=RULE,
+                          what="the reason for the amendment")),
+    PlanAction.ADD_ITEM: lambda versions, latest, new, now: _item_problems(latest, new),
+    PlanAction.REMOVE_ITEM: lambda versions, latest, project_id, now: (
+        [] if latest.item(project_id) else [_v("the project is not an item of this version", "projectId")]),
+    PlanAction.SUBMIT_FOR_REVIEW: lambda versions, latest, _, now: _submission_problems(versions, latest),
+    PlanAction.RETURN_FROM_REVIEW: _return_problems,
+    PlanAction.RETURN_FROM_APPROVAL: _return_problems,
+    PlanAction.APPROVE: lambda versions, latest, approval, now: _approval_problems(latest, approval, now),
+}
+
+
+def _text(value: str | None) -> str | None:
+    return value.strip() if value and value.strip() else None
+
+
+def _new_version(versions, latest, payload, department, now):
+    if latest is None:
         version = PlanVersion(id=payload.version_id, jurisdiction=payload.jurisdiction, year=payload.year, number=1,
                               status=PlanStatus.DRAFT, drafted_at=now)
         return version, (), f"version 1 of {payload.jurisdiction} {payload.year}", None
-    if action is PlanAction.DRAFT_AMENDMENT:
-        reason = payload.reason.strip()
-        version = PlanVersion(id=payload.version_id, jurisdiction=latest.jurisdiction, year=latest.year,
-                              number=latest.number + 1, status=PlanStatus.DRAFT, items=in_force(versions).items,
-                              amendment_reason=reason, drafted_at=now)
-        return version, (reason,), f"version {version.number} amends version {latest.number}", None
-    changes: dict = {}
-    reasons: tuple[str, ...] = ()
-    project_id = None
-    if action is PlanAction.ADD_ITEM:
-        note = payload.note.strip() if payload.note and payload.note.strip() else None
-        item = PlanItem(project_id=payload.project.id, planned_amount=payload.planned_amount, note=note)
-        changes["items"], project_id = latest.items + (item,), item.project_id
-        detail = f"item added: {item.planned_amount} fen"
-    elif action is PlanAction.REMOVE_ITEM:
-        changes["items"], project_id = tuple(i for i in latest.items if i.project_id != payload), payload
-        detail = "item removed"
-    elif action is PlanAction.SUBMIT_FOR_REVIEW:
-        changes["submitted_at"] = now
-        detail = f"{len(latest.items)} projects, {latest.total} fen"
-    elif action is PlanAction.PASS_REVIEW:
-        opinion = payload.strip() if payload and payload.strip() else None
-        changes.update(reviewed_at=now, review_opinion=opinion)
-        reasons = (opinion,) if opinion else ()
-        detail = "passed on to the city government"
-    elif action is PlanAction.APPROVE:
-        changes.update(approved_on=payload.approved_on, document_number=payload.document_number.strip(),
-                       approved_at=now)
-        detail = f"approved on {payload.approved_on}, {payload.document_number.strip()}"
-    else:  # a return, by the Leading Group or the city government
-        reasons = _reasons(payload)
-        changes.update(returns=latest.returns + (PlanReturn(department=actor_department, at=now, reasons=reasons),),
-                       submitted_at=None, reviewed_at=None, review_opinion=None)
-        detail = "returned to the Approval Bureau"
-    target = TRANSITIONS[action].target or latest.status
-    updated = latest.model_copy(update={**changes, "status": target, "revision": latest.revision + 1})
-    return updated, reasons, detail, project_id
+    reason = payload.reason.strip()
+    version = PlanVersion(id=payload.version_id, jurisdiction=latest.jurisdiction, year=latest.year,
+                          number=latest.number + 1, status=PlanStatus.DRAFT, items=in_force(versions).items,
+                          amendment_reason=reason, drafted_at=now)
+    return version, (reason,), f"version {version.number} amends version {latest.number}", None
+
+
+def _added(latest: PlanVersion, new: NewItem) -> PlanItem:
+    return PlanItem(project_id=new.project.id, planned_amount=new.planned_amount, note=_text(new.note))
+
+
+def _returned(versions, latest, reasons, department, now):
+    reasons = _reasons(reasons)
+    back = PlanReturn(department=department, at=now, reasons=reasons)
+    return ({"returns": latest.returns + (back,), "submitted_at": None, "reviewed_at": None, "review_opinion": None},
+            reasons, "returned to the Approval Bureau", None)
+
+
+# Each effect: (the plan's versions, the latest, the payload, the department, now) -> (a new version or the changed
+# fields of the latest, the history line's reasons, its one-line detail, the project an item edit concerns).
+EFFECTS = {
+    PlanAction.DRAFT: _new_version,
+    PlanAction.DRAFT_AMENDMENT: _new_version,
+    PlanAction.ADD_ITEM: lambda versions, latest, new, department, now: (
+        {"items": latest.items + (_added(latest, new),)}, (), f"item added: {new.planned_amount} fen",
+        new.project.id),
+    PlanAction.REMOVE_ITEM: lambda versions, latest, project_id, department, now: (
+        {"items": tuple(i for i in latest.items if i.project_id != project_id)}, (), "item removed", project_id),
+    PlanAction.SUBMIT_FOR_REVIEW: lambda versions, latest, _, department, now: (
+        {"submitted_at": now}, (), f"{len(latest.items)} projects, {latest.total} fen", None),
+    PlanAction.PASS_REVIEW: lambda versions, latest, opinion, department, now: (
+        {"reviewed_at": now, "review_opinion": _text(opinion)}, tuple(filter(None, [_text(opinion)])),
+        "passed on to the city government", None),
+    PlanAction.RETURN_FROM_REVIEW: _returned,
+    PlanAction.RETURN_FROM_APPROVAL: _returned,
+    PlanAction.APPROVE: lambda versions, latest, approval, department, now: (
+        {"approved_on": approval.approved_on, "document_number": approval.document_number.strip(),
+         "approved_at": now}, (), f"approved on {approval.approved_on}, {approval.document_number.strip()}", None),
+}
 
 
 def decide(versions: list[PlanVersion], action: PlanAction, payload, *, department: Department, unit: str | None,
@@ -286,10 +187,12 @@ def decide(versions: list[PlanVersion], action: PlanAction, payload, *, departme
         allowed = " or ".join(sorted("no plan yet" if s is None else s.value for s in transition.sources))
         raise DomainError(_v(f"cannot {action.value.lower().replace('_', ' ')} now: {where}; it must be {allowed}",
                              "jurisdiction" if latest is None else "year"))
-    problems = _guard(action, versions, latest, payload, now)
+    problems = GUARDS.get(action, lambda *_: [])(versions, latest, payload, now)
     if problems:
         raise DomainError(problems)
-    version, reasons, detail, project_id = _effect(action, versions, latest, payload, department.value, now)
+    result, reasons, detail, project_id = EFFECTS[action](versions, latest, payload, department.value, now)
+    version = result if isinstance(result, PlanVersion) else latest.model_copy(update={
+        **result, "status": transition.target or latest.status, "revision": latest.revision + 1})
     entry = PlanDecision(at=now, action=action.value, version=version.number,
                          from_status=None if action in (PlanAction.DRAFT, PlanAction.DRAFT_AMENDMENT) else status,
                          to_status=version.status, department=department.value, unit=unit, subject=subject,
