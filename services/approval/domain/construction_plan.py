@@ -140,7 +140,7 @@ def _new_version(versions, latest, payload, department, now):
     return version, (reason,), f"version {version.number} amends version {latest.number}", None
 
 
-def _added(latest: PlanVersion, new: NewItem) -> PlanItem:
+def _added(new: NewItem) -> PlanItem:
     return PlanItem(project_id=new.project.id, planned_amount=new.planned_amount, note=_text(new.note))
 
 
@@ -157,7 +157,7 @@ EFFECTS = {
     PlanAction.DRAFT: _new_version,
     PlanAction.DRAFT_AMENDMENT: _new_version,
     PlanAction.ADD_ITEM: lambda versions, latest, new, department, now: (
-        {"items": latest.items + (_added(latest, new),)}, (), f"item added: {new.planned_amount} fen",
+        {"items": latest.items + (_added(new),)}, (), f"item added: {new.planned_amount} fen",
         new.project.id),
     PlanAction.REMOVE_ITEM: lambda versions, latest, project_id, department, now: (
         {"items": tuple(i for i in latest.items if i.project_id != project_id)}, (), "item removed", project_id),

@@ -123,6 +123,15 @@ def test_R_PLN_1_only_an_approved_project_of_the_jurisdiction_once_with_a_sensib
     assert added[-1].total == P1.investment + P2.investment
 
 
+def test_R_PLN_1_a_version_holds_a_bounded_number_of_projects():
+    draft = plan_at(PlanStatus.DRAFT)
+    full = draft[:-1] + [draft[-1].model_copy(update={"items": tuple(
+        plan.PlanItem(project_id=f"p-{n}", planned_amount=1) for n in range(plan.MAX_ITEMS))})]
+    assert refusal(full, PlanAction.ADD_ITEM, planned(P2.model_copy(update={"id": "p-new"}))) == {
+        ("R-PLN-1", ("projectId",))}
+    assert len(step(full, PlanAction.REMOVE_ITEM, "p-7")[-1].items) == plan.MAX_ITEMS - 1
+
+
 def test_R_PLN_1_a_plan_is_for_a_known_jurisdiction_this_year_or_the_next():
     assert refusal([], PlanAction.DRAFT, plan.Draft(jurisdiction="ATLANTIS", year=2026, version_id="v")) == {
         ("INVALID", ("jurisdiction",))}

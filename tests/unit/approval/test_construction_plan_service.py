@@ -15,7 +15,7 @@ from shared.events import BudgetReviewReported, SecrecyReviewPassed
 from shared.visibility import SECRECY_CLEARANCE_ROLE
 from tests.unit.approval.builders import BUREAU, CITY_GOVERNMENT, LEADING_GROUP, UNIT
 from tests.unit.approval.plan_support import YEAR, plan_mutation, put_in_approved_plan, read_plan
-from tests.unit.approval.test_service import approved_and_reviewed, drafted, envelope, run
+from tests.unit.approval.test_service import approved_and_reviewed, envelope, run
 
 ESTIMATE = 5_000_000_00
 TODAY = china_date(utc_now()).isoformat()
