@@ -24,6 +24,7 @@ class Department(str, Enum):
     """Article 5: who does what."""
 
     LEADING_GROUP = "LEADING_GROUP"
+    CITY_GOVERNMENT = "CITY_GOVERNMENT"  # 市人民政府: approves the annual construction plan (R-PLN-1)
     APPROVAL_BUREAU = "APPROVAL_BUREAU"
     FINANCE_BUREAU = "FINANCE_BUREAU"
     AUDIT_BUREAU = "AUDIT_BUREAU"

@@ -10,7 +10,9 @@ APPLICANTS = frozenset({Department.CONSTRUCTION_UNIT, Department.BIG_DATA_CENTER
 WORKFLOW_BUREAUS = frozenset(
     {Department.APPROVAL_BUREAU, Department.FINANCE_BUREAU, Department.AUDIT_BUREAU, Department.SECRECY_BUREAU}
 )
-OVERSIGHT = frozenset({Department.LEADING_GROUP, Department.SUPERVISORY_COMMISSION})
+# The bodies above the bureaus: they read every project, a classified one only with clearance. The city government
+# approves the annual construction plan (R-PLN-1) and must read what it approves.
+OVERSIGHT = frozenset({Department.LEADING_GROUP, Department.CITY_GOVERNMENT, Department.SUPERVISORY_COMMISSION})
 SECRECY_CLEARANCE_ROLE = "SECRECY_CLEARANCE"
 
 

@@ -5,6 +5,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from services.approval.adapters.plans import PlanRepository
 from services.approval.adapters.repository import ConcurrentUpdate, ProjectRepository
 from services.approval.announcements import announcement
 from services.approval.domain import model
@@ -47,9 +48,15 @@ async def act_within(uow: UnitOfWork, project_id: str, action: Action, actor: Id
     if project is None or not visible(project, actor):
         raise NotFound("project")
     vendors = [v.vendor_id for v in payload.vendors] if action is Action.RECORD_CONTRACT else []
+    now = utc_now()
+    plan = year = None
+    if action is Action.START_CONSTRUCTION:  # R-PLN-1: the plan in force for the year construction starts in
+        year = budget_year(now)
+        plan = await PlanRepository(uow.session).in_force(project.jurisdiction, year)
     context = model.Context(major_threshold=major_threshold,
-                            vendor_qualifications=await repository.vendor_qualifications(vendors))
-    updated, entry = model.decide(project, action, payload, actor=actor, now=utc_now(), context=context)
+                            vendor_qualifications=await repository.vendor_qualifications(vendors),
+                            construction_plan=plan, construction_year=year)
+    updated, entry = model.decide(project, action, payload, actor=actor, now=now, context=context)
     await repository.save(project, updated, entry)  # raises ConcurrentUpdate if someone else saved first
     event = announcement(action, updated, entry, payload)
     if event is not None:

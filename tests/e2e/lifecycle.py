@@ -2,6 +2,7 @@
 classified major cross-year project with the secrecy gates holding at each step."""
 from __future__ import annotations
 
+from shared.clock import budget_year, china_date, utc_now
 from tests.conftest import eventually
 from tests.e2e.slice import (
     APPROVAL_BUREAU, CREATE, DOSSIER, FINANCE_BUREAU, OTHER_UNIT, UNIT, GatewayClient, complete_dossier,
@@ -9,6 +10,8 @@ from tests.e2e.slice import (
 
 SECRECY_BUREAU = {"department": "SECRECY_BUREAU", "unit": "yiyang-secrecy-bureau"}
 AUDIT_BUREAU = {"department": "AUDIT_BUREAU", "unit": "yiyang-audit-bureau"}
+LEADING_GROUP = {"department": "LEADING_GROUP", "unit": "smart-city-leading-group"}
+CITY_GOVERNMENT = {"department": "CITY_GOVERNMENT", "unit": "yiyang-city-government"}
 ERRORS = "userErrors { code field message }"
 ASPECTS = ["CONSTRUCTION_GOALS", "SITE", "FUNCTIONAL_REQUIREMENTS", "TECHNICAL_APPROACH", "SHARING_PLAN",
            "EQUIPMENT_SELECTION", "INVESTMENT_ESTIMATE"]
@@ -105,6 +108,11 @@ class Walk:
             "vendors": [{"vendorId": vendor, "name": "Xiangjiang Integration", "scope": "OVERALL_INTEGRATION"}]}},
             expect=expect)
 
+    async def into_approved_plan(self, amount: int, jurisdiction: str = "CITY") -> None:
+        """R-PLN-1, before construction starts: the project becomes an item of the approved construction plan of its
+        jurisdiction for this year (see `put_in_approved_plan`)."""
+        await put_in_approved_plan(self.gateway, self.id, amount, jurisdiction)
+
     async def test_reports(self, kinds: list[str]) -> None:
         for kind in kinds:
             await self.do(UNIT, "recordTestReport", "id: $id, input: $report", {"report": {
@@ -122,6 +130,56 @@ class Walk:
         await self.do(UNIT, "startOperation", "id: $id, input: $operation", {"operation": {
             "omMonths": 36, "operatingOrganisation": "the unit's IT office", "omAnnualFunding": 30_000_000}},
             expect=expect)
+
+
+PLAN = """query($jurisdiction: String!, $year: Int!) { constructionPlan(jurisdiction: $jurisdiction, year: $year) {
+  versionInForce { items { projectId } } versions { status items { projectId } } } }"""
+PLAN_TYPES = {"jurisdiction": "String!", "year": "Int!", "reason": "String!", "projectId": "ID!",
+              "plannedAmount": "Fen!", "approvedOn": "Date!", "documentNumber": "String!"}
+
+
+async def put_in_approved_plan(gateway: GatewayClient, project_id: str, amount: int, jurisdiction: str) -> None:
+    """R-PLN-1 through the gateway, each department with its own token: the Approval Bureau drafts the year's plan
+    (or an amendment of the approved one), puts the project in and submits it; the Leading Group passes it on; the
+    city government approves it. Walks running side by side share the year's plan, so each takes whichever step the
+    plan waits for, until its project is in the version in force (a step another walk took first is refused and
+    the plan is read again)."""
+    where = {"jurisdiction": jurisdiction, "year": budget_year(utc_now())}
+    refusals: list = []
+
+    def next_step(plan: dict | None) -> tuple[dict, str, dict]:
+        latest = plan["versions"][-1] if plan else None
+        if latest is None:
+            return APPROVAL_BUREAU, "draftConstructionPlan", {}
+        if latest["status"] == "APPROVED":
+            return APPROVAL_BUREAU, "draftConstructionPlanAmendment", {"reason": "projects ready to build"}
+        if latest["status"] == "DRAFT" and project_id not in [i["projectId"] for i in latest["items"]]:
+            return APPROVAL_BUREAU, "addConstructionPlanItem", {"projectId": project_id, "plannedAmount": amount}
+        if latest["status"] == "DRAFT":
+            return APPROVAL_BUREAU, "submitConstructionPlanForReview", {}
+        if latest["status"] == "SUBMITTED":
+            return LEADING_GROUP, "passConstructionPlanReview", {}
+        return CITY_GOVERNMENT, "approveConstructionPlan", {"approvedOn": china_date(utc_now()).isoformat(),
+                                                            "documentNumber": "益政函〔2026〕12号"}
+
+    async def in_force() -> bool:
+        plan = (await gateway.graphql(PLAN, where, as_=APPROVAL_BUREAU))["data"]["constructionPlan"]
+        if plan and plan["versionInForce"] and project_id in [i["projectId"] for i in plan["versionInForce"]["items"]]:
+            return True
+        actor, mutation, variables = next_step(plan)
+        variables = {**where, **variables}
+        declared = ", ".join(f"${name}: {PLAN_TYPES[name]}" for name in variables)
+        arguments = ", ".join(f"{name}: ${name}" for name in variables)
+        answer = await gateway.graphql(f"mutation({declared}) {{ r: {mutation}({arguments}) {{ {ERRORS} }} }}",
+                                       variables, as_=actor)
+        assert "errors" not in answer, (mutation, answer)
+        refusals[:] = answer["data"]["r"]["userErrors"]
+        return False
+
+    try:
+        await eventually(in_force, timeout=60)
+    except AssertionError as timeout:
+        raise AssertionError(f"not in the approved construction plan; last refusal: {refusals}") from timeout
 
 
 TYPES = {"id": "ID!", "aspect": "ReviewAspect!", "finding": "String!", "opinion": "String!", "amount": "Fen!",
@@ -146,6 +204,8 @@ async def walk_an_ordinary_project(gateway: GatewayClient) -> Walk:
     await walk.targets()
     await walk.contract(budget + 1, expect={"R-IMP-1"})
     await walk.contract(budget)
+    await walk.do(UNIT, "startConstruction", "id: $id", expect={"R-PLN-1"})  # not in the approved plan yet
+    await walk.into_approved_plan(budget)
     await walk.do(UNIT, "startConstruction", "id: $id")
     await walk.do(UNIT, "requestChange", "id: $id, plan: $plan", {"plan": "add an appointment module"})
     changes = (await gateway.graphql("query($id: ID!) { project(id: $id) { changes { changeId status } } }",
@@ -229,6 +289,7 @@ async def walk_a_classified_major_cross_year_project(gateway: GatewayClient) -> 
         return answer["data"]["recordContract"]["userErrors"] == []
 
     await eventually(contract_signed)  # once the qualification's event has reached the approval service
+    await walk.into_approved_plan(10_000_000_00)  # this year's share of the cross-year project
     await walk.do(UNIT, "startConstruction", "id: $id", expect={"R-IMP-4"})  # a major project needs supervision
     await walk.do(UNIT, "recordSupervision", "id: $id, input: $supervision", {"supervision": {
         "company": "Dongting Supervision Co", "companyQualificationNumber": "JL-A-001", "leadName": "Li Wei",

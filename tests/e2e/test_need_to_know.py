@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.e2e.everything import entity_query, every_root_query, subgraph_schema, supergraph_schema
-from tests.e2e.lifecycle import AUDIT_BUREAU, SECRECY_BUREAU, Walk
+from tests.e2e.lifecycle import AUDIT_BUREAU, SECRECY_BUREAU, Walk, put_in_approved_plan
 from tests.e2e.slice import APPROVAL_BUREAU, FINANCE_BUREAU, OTHER_UNIT, UNIT, complete_dossier
 
 SECRET_NAME = "Confidential command platform 机密指挥平台"
@@ -21,6 +21,8 @@ ALLOWED = {
     "Secrecy Bureau": SECRECY_BUREAU,
     "supervisory commission with clearance": {"department": "SUPERVISORY_COMMISSION", "unit": "jiwei",
                                               "roles": ["SECRECY_CLEARANCE"]},
+    "the city government with clearance": {"department": "CITY_GOVERNMENT", "unit": "city-government-office",
+                                           "roles": ["SECRECY_CLEARANCE"]},
 }
 REFUSED = {
     "the public": None,
@@ -28,6 +30,7 @@ REFUSED = {
     "the Big Data Center": {"department": "BIG_DATA_CENTER", "unit": "big-data-center"},
     "the Leading Group": {"department": "LEADING_GROUP", "unit": "leading-group"},
     "the supervisory commission without clearance": {"department": "SUPERVISORY_COMMISSION", "unit": "jiwei"},
+    "the city government without clearance": {"department": "CITY_GOVERNMENT", "unit": "city-government-office"},
 }
 
 
@@ -60,6 +63,8 @@ async def classified_and_ordinary_projects(gateway) -> tuple[Walk, Walk]:
     await ordinary.do(UNIT, "submitProject", "id: $id")
     await ordinary.do(APPROVAL_BUREAU, "approveProject", "id: $id")
     await ordinary.until(lambda s: s["budgetReview"] and s["auditRegister"], FINANCE_BUREAU)
+    for walk in (secret, ordinary):  # R-PLN-1: the year's construction plan names both, to those who may see them
+        await put_in_approved_plan(gateway, walk.id, 1_000_000_00, "CITY")
     return secret, ordinary
 
 
@@ -83,6 +88,7 @@ async def check_need_to_know(gateway) -> None:
     schema = await supergraph_schema(gateway)
     queries = every_root_query(schema, secret.id)
     assert len(queries) >= 8, sorted(queries)  # every subgraph's root fields are in the sweep
+    assert "constructionPlans" in queries  # the plan holding the classified project is swept too
     for role, actor in REFUSED.items():
         seen = await everything_seen_by(gateway, actor, queries)
         leaked = [m for m in markers(secret) if m in seen]
@@ -103,7 +109,8 @@ async def check_need_to_know(gateway) -> None:
             assert not leaked, f"{name} told {role} {leaked} about the classified project"
             assert _nothing_but_the_key(answer, secret.id), (name, role, answer)
     # The ordinary project is not hidden from the oversight bodies: the filter is need-to-know, not a blackout.
-    for actor in (REFUSED["the Leading Group"], REFUSED["the supervisory commission without clearance"]):
+    for actor in (REFUSED["the Leading Group"], REFUSED["the supervisory commission without clearance"],
+                  REFUSED["the city government without clearance"]):
         assert await ordinary.state(actor) is not None
 
 

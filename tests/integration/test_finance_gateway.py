@@ -85,6 +85,7 @@ async def test_a_projects_money_from_budget_review_to_last_payment_in_one_gatewa
     await walk.until(lambda s: s["status"] == "BUDGET_REVIEW_PASSED")
     await walk.targets()
     await walk.contract(budget)
+    await walk.into_approved_plan(1_000_000_00)
     await walk.do(UNIT, "startConstruction", "id: $id")
 
     allocation = {"input": {"projectId": walk.id, "year": THIS_YEAR, "amount": 900_000_00,

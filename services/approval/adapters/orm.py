@@ -81,4 +81,39 @@ vendor_qualifications = Table(
     Column("revoked_on", Date),
 )
 
+# The annual construction plans (R-PLN-1): one row per version of a jurisdiction's plan for a year, stored whole as a
+# JSON record like a project; an approved version is never written again.
+construction_plans = Table(
+    "construction_plans",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("jurisdiction", String(20), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("record", JSON, nullable=False),
+    UniqueConstraint("jurisdiction", "year", "number", name="uq_construction_plan_version"),
+)
+
+# Every decision on a plan version: who, when, what, why; the same shape as a project's history.
+construction_plan_history = Table(
+    "construction_plan_history",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("plan_version_id", String(36), ForeignKey("construction_plans.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("from_status", String(20)),
+    Column("to_status", String(20), nullable=False),
+    Column("department", String(40), nullable=False),
+    Column("unit", String(100)),
+    Column("subject", String(200), nullable=False),
+    Column("reasons", JSON, nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("project_id", String(36)),
+)
+
 outbox, inbox = messaging_tables(metadata)

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from services.approval.domain import rules
+from services.approval.domain.construction_plan import PlanVersion
 from services.approval.domain.dossier import (
     Change, Contract, Dossier, InfrastructureKind, Operation, PerformanceCycle, PerformanceTarget,
     ProgressReport, ReviewAspect, ReviewOpinion, SubmittedDocument, Supervision, TestReport,
@@ -157,6 +158,10 @@ class Context(Record):
 
     major_threshold: int = MAJOR_THRESHOLD_FEN
     vendor_qualifications: dict[str, VendorQualification] = {}
+    # R-PLN-1: the approved construction plan in force of the project's jurisdiction for the year construction
+    # would start in (None: there is none), and that year.
+    construction_plan: PlanVersion | None = None
+    construction_year: int | None = None
 
 
 def create(draft: ProjectDraft, *, project_id: str, code: str, actor: Identity, now: datetime) -> Project:

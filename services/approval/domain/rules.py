@@ -10,6 +10,7 @@ from services.approval.domain.dossier import (
     AcceptanceDocument, ChangeStatus, ReviewAspect, SharingClass, TestReportKind,
 )
 from services.approval.domain import performance
+from services.approval.domain.construction_plan import construction_problems
 from services.approval.domain.lifecycle import Action
 from shared.errors import DomainError, Violation
 from shared.jurisdictions import JURISDICTIONS
@@ -232,10 +233,12 @@ def supervision_problems(_project, supervision, _context) -> list[Violation]:
 
 
 def start_construction_problems(project, _payload, context) -> list[Violation]:
+    problems = construction_problems(context.construction_plan, project_id=project.id,
+                                     jurisdiction=project.jurisdiction, year=context.construction_year)
     if project.is_major(context.major_threshold) and project.supervision is None:
-        return [v("R-IMP-4", "a major project needs its supervision company (with IS-engineering supervision "
-                             "qualification) and a certified lead before construction starts", "supervision")]
-    return []
+        problems.append(v("R-IMP-4", "a major project needs its supervision company (with IS-engineering supervision "
+                                     "qualification) and a certified lead before construction starts", "supervision"))
+    return problems
 
 
 def change_decision_problems(project, change_id, _context) -> list[Violation]:

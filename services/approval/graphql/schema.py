@@ -12,6 +12,7 @@ from services.approval.domain import dossier as d
 from services.approval.domain import model
 from services.approval.domain.lifecycle import APPLICANTS, TRANSITIONS, Action
 from services.approval.graphql import inputs as i
+from services.approval.graphql.plan_schema import PlanMutation, PlanQuery
 from services.approval.graphql.types import HistoryEntry, Project, from_domain, project_loader
 from shared.clock import china_date, utc_now
 from shared.errors import DomainError, Violation
@@ -76,7 +77,7 @@ def _pydantic(value):
 
 
 @strawberry.type
-class Query:
+class Query(PlanQuery):
     @strawberry.field(description="A project visible to you, or null.")
     async def project(self, info: strawberry.Info, id: strawberry.ID) -> Project | None:
         found = await project_loader(info).load(str(id))
@@ -101,7 +102,7 @@ class Query:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(PlanMutation):
     @decision(APPLICANTS,
               description="A construction unit drafts a project (status DRAFT).")
     async def create_project(self, info: strawberry.Info, input: i.CreateProjectInput) -> ProjectPayload:

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+from services.approval.domain import construction_plan as plan
 from services.approval.domain import dossier as d
 from services.approval.domain import model
+from services.approval.domain.plan_lifecycle import PlanAction
 from services.approval.domain.lifecycle import Action, ProjectStatus
 from shared.auth import Department, Identity
 from shared.qualifications import QualificationScope
@@ -15,6 +17,8 @@ OTHER_UNIT = Identity(Department.CONSTRUCTION_UNIT, unit="education-bureau", par
 PARENT_UNIT = Identity(Department.CONSTRUCTION_UNIT, unit="city-government")
 BUREAU = Identity(Department.APPROVAL_BUREAU, unit="approval-bureau")
 FINANCE = Identity(Department.FINANCE_BUREAU, unit="finance-service")
+LEADING_GROUP = Identity(Department.LEADING_GROUP, unit="leading-group", subject="group-secretary")
+CITY_GOVERNMENT = Identity(Department.CITY_GOVERNMENT, unit="city-government-office", subject="mayor-office")
 ESTIMATE = 5_000_000_00  # 5M yuan in fen
 MAJOR_ESTIMATE = 30_000_000_00
 
@@ -65,9 +69,54 @@ def _departments(action):
     return TRANSITIONS[action].departments
 
 
+def plan_step(versions: list[plan.PlanVersion], action: PlanAction, payload=None, actor: Identity = BUREAU,
+              now: datetime = NOW) -> list[plan.PlanVersion]:
+    """One step of the construction plan by `actor`: the plan's versions after it."""
+    version, _ = plan.decide(versions, action, payload, department=actor.department, unit=actor.unit,
+                             subject=actor.subject, now=now)
+    return [v for v in versions if v.id != version.id] + [version]
+
+
+def planned(project: model.Project | plan.PlannedProject, amount: int | None = None) -> plan.NewItem:
+    if isinstance(project, model.Project):
+        project = plan.PlannedProject(id=project.id, jurisdiction=project.jurisdiction, status=project.status.value,
+                                      investment=project.investment)
+    return plan.NewItem(project=project, planned_amount=amount or project.investment)
+
+
+def approved_plan(*items: plan.NewItem, versions: list[plan.PlanVersion] = (), jurisdiction: str = "CITY",
+                  year: int = 2026) -> list[plan.PlanVersion]:
+    """R-PLN-1's path, each step by its department: the Approval Bureau drafts the year's plan (or an amendment of
+    the approved one) and puts the items in, and submits it; the Leading Group passes it on; the city government
+    approves it."""
+    versions = list(versions)
+    if versions:
+        versions = plan_step(versions, PlanAction.DRAFT_AMENDMENT,
+                             plan.Amendment(reason="projects added", version_id=f"v-{len(versions) + 1}"))
+    else:
+        versions = plan_step(versions, PlanAction.DRAFT, plan.Draft(jurisdiction=jurisdiction, year=year,
+                                                                    version_id="v-1"))
+    for item in items:
+        versions = plan_step(versions, PlanAction.ADD_ITEM, item)
+    versions = plan_step(versions, PlanAction.SUBMIT_FOR_REVIEW)
+    versions = plan_step(versions, PlanAction.PASS_REVIEW, "in line with the city's overall plan", LEADING_GROUP)
+    return plan_step(versions, PlanAction.APPROVE, plan.Approval(approved_on=NOW.date(),
+                                                                 document_number="益政函〔2026〕12号"),
+                     CITY_GOVERNMENT)
+
+
+def with_plan(context: model.Context, versions: list[plan.PlanVersion]) -> model.Context:
+    """The context of a decision taken while `versions` is the plan, in the plan's year."""
+    return context.model_copy(update={"construction_plan": plan.in_force(versions),
+                                      "construction_year": versions[-1].year})
+
+
 QUALIFIED = model.VendorQualification(vendor_id="v-1", scopes=frozenset({QualificationScope.OVERALL_INTEGRATION.value}),
                                       valid_from=date(2025, 1, 1), valid_until=date(2028, 1, 1))
-CONTEXT = model.Context(vendor_qualifications={"v-1": QUALIFIED})
+# The project every builder drafts ("p-1") is an item of the approved plan of its jurisdiction and year.
+PLAN = approved_plan(planned(plan.PlannedProject(id="p-1", jurisdiction="CITY", status="APPROVED",
+                                                 investment=ESTIMATE)))
+CONTEXT = with_plan(model.Context(vendor_qualifications={"v-1": QUALIFIED}), PLAN)
 
 
 def contract(total: int, vendor="v-1", signed_on=date(2026, 6, 1)) -> d.Contract:
@@ -133,7 +182,8 @@ def project_at(status: ProjectStatus, *, classified: bool = False, estimate: int
         elif step == "construction":
             if project.is_major():
                 project = act(project, Action.RECORD_SUPERVISION, SUPERVISION)
-            project = act(project, Action.START_CONSTRUCTION)
+            project = act(project, Action.START_CONSTRUCTION,
+                          context=with_plan(model.Context(), approved_plan(planned(project))))
         elif step == "initial":
             project = act(project, Action.RECORD_TEST_REPORT, report(d.TestReportKind.CUSTOM_SOFTWARE))
             if project.is_major():

@@ -107,20 +107,21 @@ def test_R_IMP_2_a_qualified_vendor_is_accepted_and_an_ordinary_project_needs_no
 def test_R_IMP_4_a_major_project_names_its_certified_supervision_before_construction():
     signed = project_at(ProjectStatus.CONTRACT_SIGNED, estimate=MAJOR_ESTIMATE)
     assert signed.is_major()
-    assert problems(signed, Action.START_CONSTRUCTION) == {("R-IMP-4", ("supervision",))}
+    assert problems(signed, Action.START_CONSTRUCTION, context=CONTEXT) == {("R-IMP-4", ("supervision",))}
     incomplete = SUPERVISION.model_copy(update={"lead_certificate_number": ""})
     assert problems(signed, Action.RECORD_SUPERVISION, incomplete) == {("R-IMP-4", ("input", "leadCertificateNumber"))}
     supervised = act(signed, Action.RECORD_SUPERVISION, SUPERVISION)
-    assert act(supervised, Action.START_CONSTRUCTION).status is ProjectStatus.UNDER_CONSTRUCTION
+    assert act(supervised, Action.START_CONSTRUCTION, context=CONTEXT).status is ProjectStatus.UNDER_CONSTRUCTION
 
 
 def test_R_IMP_4_twenty_million_exactly_is_major_and_the_bureau_may_flag_a_smaller_one():
     at_threshold = project_at(ProjectStatus.DRAFT, estimate=20_000_000_00)
     assert at_threshold.is_major() and not project_at(ProjectStatus.DRAFT, estimate=19_999_999_99).is_major()
     small = project_at(ProjectStatus.CONTRACT_SIGNED)
-    assert act(small, Action.START_CONSTRUCTION).status is ProjectStatus.UNDER_CONSTRUCTION
+    assert act(small, Action.START_CONSTRUCTION, context=CONTEXT).status is ProjectStatus.UNDER_CONSTRUCTION
     flagged = act(small, Action.FLAG_MAJOR, "city-wide platform")
-    assert flagged.is_major() and problems(flagged, Action.START_CONSTRUCTION) == {("R-IMP-4", ("supervision",))}
+    assert flagged.is_major() and problems(flagged, Action.START_CONSTRUCTION, context=CONTEXT) == {
+        ("R-IMP-4", ("supervision",))}
     assert model.Context(major_threshold=10).major_threshold == 10  # the threshold is configuration
 
 
