@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from services.approval.domain.dossier import (
     AcceptanceDocument, ChangeStatus, ReviewAspect, SharingClass, TestReportKind,
 )
-from services.approval.domain import performance
+from services.approval.domain import performance, publicity
 from services.approval.domain.lifecycle import Action
 from shared.errors import DomainError, Violation
 from shared.jurisdictions import JURISDICTIONS
@@ -352,6 +352,7 @@ GUARDS = {
     Action.START_OPERATION: operation_problems,
     Action.CLOSE: needs_text("R-OPS-1", "reason"),
     **performance.GUARDS,
+    **publicity.GUARDS,
 }
 
 
@@ -408,6 +409,7 @@ EFFECTS = {
                                                                      f"{o.operating_organisation}"),
     Action.CLOSE: lambda p, reason, now: ({}, (reason.strip(),), "closed"),
     **performance.EFFECTS,
+    **publicity.EFFECTS,
 }
 
 
