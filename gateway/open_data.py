@@ -4,15 +4,15 @@ Read through the public's own query (`publishedProjects`, no token, whoever asks
 what the public may see. `?jurisdiction=` and `?year=` filter as the query does.
 
 Caching: the `ETag` is a digest of the projects' content, so it changes exactly when the package's content does.
-`Last-Modified` (and the package's `publishedDate`) is when this gateway first served that content: a withheld
-project leaving the package changes the content and so moves the date forward, which no timestamp of the projects
-that remain would do. A client's `If-None-Match` is answered before its `If-Modified-Since` (RFC 9110).
+`Last-Modified` (and the package's `publishedDate`) is when this gateway began serving that content for those
+filters: a withheld project leaving the package changes the content and so moves the date forward, which no
+timestamp of the projects that remain would do. A client's `If-None-Match` is answered before its `If-Modified-Since` (RFC 9110).
 """
 from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 
 from fastapi import FastAPI, Request
@@ -24,24 +24,31 @@ from shared.jurisdictions import JURISDICTIONS
 from shared.open_data import oc4ids
 from shared.open_data.published import PublishedQueryError, published_projects
 
-REMEMBERED = 256  # contents (filter combinations x versions) whose first-served time is kept
+REMEMBERED = 256  # downloads (combinations of filters) whose content and its date are kept
 
 
-class FirstServed:
-    """When each content digest was first served, for the newest REMEMBERED of them. A digest forgotten (or a
-    restart) is dated anew: a client then downloads once more, never misses a change."""
+class ServedSince:
+    """Since when each download (one per combination of filters, the newest REMEMBERED of them) has served its
+    current content. Content that changes, even back to an earlier state, is dated anew; a download forgotten (or a
+    gateway restarted) is dated anew too: a client then fetches once more, and never misses a change."""
 
     def __init__(self, size: int = REMEMBERED):
         self.size = size
-        self.times: OrderedDict[str, datetime] = OrderedDict()
+        self.current: OrderedDict[tuple, tuple[str, datetime]] = OrderedDict()
+        self.latest: datetime | None = None
 
-    def of(self, digest: str) -> datetime:
-        if digest not in self.times:
-            self.times[digest] = datetime.now(timezone.utc).replace(microsecond=0)
-        self.times.move_to_end(digest)
-        while len(self.times) > self.size:
-            self.times.popitem(last=False)
-        return self.times[digest]
+    def of(self, download: tuple, digest: str) -> datetime:
+        known = self.current.get(download)
+        if known is None or known[0] != digest:
+            # Strictly after every date given before (HTTP dates count whole seconds): a client holding the
+            # previous content's date must never be told the new content is not newer.
+            now = datetime.now(timezone.utc).replace(microsecond=0)
+            self.latest = max(now, self.latest + timedelta(seconds=1)) if self.latest else now
+            known = self.current[download] = (digest, self.latest)
+        self.current.move_to_end(download)
+        while len(self.current) > self.size:
+            self.current.popitem(last=False)
+        return known[1]
 
 
 def _matches(if_none_match: str, etag: str) -> bool:
@@ -60,14 +67,15 @@ def _not_modified_since(header: str, last_modified: datetime) -> bool:
 
 
 def add_open_data_routes(app: FastAPI, gateway) -> None:
-    served = FirstServed()
+    served = ServedSince()
 
     @app.get("/open-data/oc4ids.json")
     async def oc4ids_package(request: Request, jurisdiction: str | None = None, year: str | None = None):
         if jurisdiction is not None and jurisdiction not in JURISDICTIONS:
             return error_response(f"jurisdiction is one of {', '.join(JURISDICTIONS)}", BAD_REQUEST, 400)
-        if year is not None and not (year.isascii() and year.isdigit() and 2000 <= int(year) <= 2999):
+        if year is not None and not (year.isascii() and year.isdigit() and len(year) == 4):
             return error_response("year is a four-digit year", BAD_REQUEST, 400)
+        year_value = int(year) if year is not None else None
         if gateway.supergraph is None:
             return error_response("the gateway is still composing the supergraph", "NOT_READY", 503)
 
@@ -75,15 +83,14 @@ def add_open_data_routes(app: FastAPI, gateway) -> None:
             return await gateway.run({"query": query, "variables": variables}, None, PUBLIC)
 
         try:
-            found = await published_projects(execute, jurisdiction=jurisdiction,
-                                             year=int(year) if year is not None else None)
+            found = await published_projects(execute, jurisdiction=jurisdiction, year=year_value)
         except PublishedQueryError as exc:
             return error_response(f"the published projects could not be read: {exc}", "BAD_GATEWAY", 502)
         if not found:  # an OC4IDS package holds at least one project
             return error_response("no published project matches", "NOT_FOUND", 404)
         projects = [oc4ids.project(p) for p in found]
         etag = '"' + hashlib.sha256(oc4ids.dumps(projects).encode()).hexdigest()[:40] + '"'
-        last_modified = served.of(etag)
+        last_modified = served.of((jurisdiction, year_value), etag)
         headers = {"etag": etag, "last-modified": format_datetime(last_modified, usegmt=True),
                    "cache-control": "public, no-cache"}
         if_none_match = request.headers.get("if-none-match")
