@@ -6,7 +6,8 @@ what the public may see. `?jurisdiction=` and `?year=` filter as the query does.
 Caching: the `ETag` is a digest of the projects' content, so it changes exactly when the package's content does.
 `Last-Modified` (and the package's `publishedDate`) is when this gateway began serving that content for those
 filters: a withheld project leaving the package changes the content and so moves the date forward, which no
-timestamp of the projects that remain would do. A client's `If-None-Match` is answered before its `If-Modified-Since` (RFC 9110).
+timestamp of the projects that remain would do. A client's `If-None-Match` is answered before its
+`If-Modified-Since` (RFC 9110).
 """
 from __future__ import annotations
 

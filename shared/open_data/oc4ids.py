@@ -72,11 +72,12 @@ def _instant(text: str) -> str:
     return datetime.fromisoformat(text).isoformat()
 
 
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+def _add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it has none (31 January + 1 month: 28/29 February)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return date(year, month, min(day.day, (following - timedelta(days=1)).day))
 
 
 def project_id(published_id: str) -> str:
@@ -196,7 +197,7 @@ def project(p: dict) -> dict:
     operation = p["operation"]
     if operation:
         start = date.fromisoformat(operation["startedOn"])
-        end = _add_years(start, operation["omYears"]) - timedelta(days=1)
+        end = _add_months(start, operation["omMonths"]) - timedelta(days=1)
         out["maintenancePeriod"] = {"startDate": _day_start(start.isoformat()),
                                     "endDate": datetime.combine(end, time(23, 59, 59), tzinfo=CHINA).isoformat(),
                                     "durationInDays": (end - start).days + 1}

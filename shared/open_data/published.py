@@ -21,7 +21,7 @@ query OpenDataPublishedProjects($filter: PublishedProjectFilter, $first: Int!, $
       contract { contractId contractSum signedOn vendors { vendorId name } }
       changes { changeId plan status reasons decidedAt }
       acceptance { initialAcceptancePassedAt completionAcceptancePassedAt refusals { kind at } refusalReasons }
-      operation { omYears operatingOrganisation omAnnualFunding startedOn }
+      operation { omMonths operatingOrganisation omAnnualFunding startedOn }
     } }
   }
 }"""

@@ -24,9 +24,10 @@ MAJOR = ("Major city brain 城市大脑", 20_000_000_00)  # exactly 20M yuan: ma
 CROSS_YEAR = ("Cross-year government cloud 政务云", 8_000_000_01)
 SEED = "2718281828459045235360287471352662497757"
 NODE = """id code name unitId kind jurisdiction year status investment crossYear fundSources { source amount }
-  yearlyPlan { year amount } milestones { kind at } contract { contractId contractSum signedOn vendors { vendorId name } }
+  yearlyPlan { year amount } milestones { kind at }
+  contract { contractId contractSum signedOn vendors { vendorId name } }
   changes { changeId status decidedAt } acceptance { completionAcceptancePassedAt refusals { at } }
-  operation { omYears operatingOrganisation omAnnualFunding startedOn }
+  operation { omMonths operatingOrganisation omAnnualFunding startedOn }
   auditPlan { year planId planStatus reason inPlan }"""
 LIST = ("query($filter: PublishedProjectFilter, $first: Int!, $after: String) { publishedProjects(filter: $filter, "
         "first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { "
@@ -142,7 +143,7 @@ async def check_publicity(gateway) -> None:
     ordinary = by_id[projects["ordinary"]["id"]]
     assert ordinary["status"] == "IN_OPERATION" and ordinary["contract"]["vendors"][0]["name"]
     assert [c["status"] for c in ordinary["changes"]] == ["APPROVED"] and ordinary["changes"][0]["decidedAt"]
-    assert ordinary["operation"]["omYears"] == 3 and ordinary["acceptance"]["completionAcceptancePassedAt"]
+    assert ordinary["operation"]["omMonths"] == 36 and ordinary["acceptance"]["completionAcceptancePassedAt"]
     assert {m["kind"] for m in ordinary["milestones"]} >= {"APPROVED", "CONTRACT_SIGNED", "OPERATION_STARTED"}
     assert ordinary["auditPlan"]["reason"] == "SAMPLED" and ordinary["auditPlan"]["inPlan"] is True
     assert by_id[projects["major"]["id"]]["investment"] == MAJOR[1]

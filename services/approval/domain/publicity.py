@@ -171,7 +171,7 @@ class PublishedAcceptance(Record):
 class PublishedOperation(Record):
     """R-OPS-1: the O&M arrangement."""
 
-    om_years: int
+    om_months: int  # the agreed O&M period
     operating_organisation: str
     om_annual_funding: int  # fen
     started_on: date
@@ -237,6 +237,13 @@ def published_view(project, history: Iterable, *, year: int) -> PublishedView:
                                       decided_at=_change_decided_at(c.change_id, history))
                       for c in project.changes),
         acceptance=acceptance,
-        operation=PublishedOperation(om_years=operation.om_years, operating_organisation=operation.operating_organisation,
+        operation=PublishedOperation(om_months=_om_months(operation),
+                                     operating_organisation=operation.operating_organisation,
                                      om_annual_funding=operation.om_annual_funding, started_on=operation.started_on)
         if operation else None)
+
+
+def _om_months(operation) -> int:
+    """The agreed O&M period in months (an operation recorded in whole years counts twelve a year)."""
+    months = getattr(operation, "om_months", None)
+    return months if months is not None else operation.om_years * 12

@@ -53,7 +53,7 @@ def test_R_PUB_1_the_public_view_holds_the_lifecycle_milestones_contract_accepta
     project = project_at(ProjectStatus.IN_OPERATION)
     view = publicity.published_view(project, [], year=2026)
     assert view.contract.contract_sum == project.contract.contract_sum and view.contract.vendors[0].name
-    assert view.operation.om_years == 3 and view.acceptance.completion_acceptance_passed_at == project.accepted_at
+    assert view.operation.om_months == 36 and view.acceptance.completion_acceptance_passed_at == project.accepted_at
     assert set(publicity.PublishedView.model_fields) == {
         "id", "code", "name", "unit_id", "kind", "jurisdiction", "year", "status", "investment", "fund_sources",
         "cross_year", "yearly_plan", "milestones", "contract", "changes", "acceptance", "operation"}
@@ -68,7 +68,8 @@ async def test_R_PUB_1_the_public_sees_approved_projects_only_never_classified_w
     assert (await run(approval, BUREAU, WITHHOLD[0], id=withheld, **WITHHOLD[1]))["userErrors"] == []
 
     assert await public_list(approval) == ["Ordinary clinic booking", "Major city brain"]
-    for filter_, expected in [({"jurisdiction": "CITY"}, 2), ({"jurisdiction": "ANHUA"}, 0), ({"statuses": ["APPROVED"]}, 2),
+    for filter_, expected in [({"jurisdiction": "CITY"}, 2), ({"jurisdiction": "ANHUA"}, 0),
+                              ({"statuses": ["APPROVED"]}, 2),
                               ({"statuses": ["DRAFT", "SUBMITTED"]}, 0), ({"kinds": ["APPLICATION_SYSTEM_NEW"]}, 2),
                               ({"unit": "city-government"}, 2), ({"nameContains": "network"}, 0),
                               ({"nameContains": "CLINIC"}, 1), ({"nameContains": "%"}, 0), ({"year": 1999}, 0)]:
