@@ -22,6 +22,7 @@ from strawberry.http.ides import get_graphql_ide_html
 
 from gateway.execution import execute
 from gateway.graph import GraphSource, RecentOperations
+from gateway.open_data import add_open_data_routes
 from gateway.limits import max_aliases_rule, max_cost_rule, max_depth_rule
 from gateway.persisted import PersistedDocuments, PersistedQueryError
 from gateway.supergraph import Supergraph
@@ -127,6 +128,7 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
     app = FastAPI(title="egov gateway", lifespan=lifespan)
     app.state.gateway = gateway
     add_metrics_route(app)
+    add_open_data_routes(app, gateway)
 
     def persisted(body, media: str):
         """(the request with the persisted document it names filled in, None), or (None, the refusal)."""

@@ -8,7 +8,8 @@ from shared.events import (
     BudgetReviewRecorded, ChangeApproved, ChangeRejected, ChangeRequested, CompletionAcceptanceRefused,
     CompletionAcceptanceRequested, ConstructionStarted, ContractRecorded, FundSourceAmount, InitialAcceptancePassed,
     OperationStarted, PerformanceReviewed, ProjectAccepted, ProjectApproved, ProjectClosed, ProjectRejected, ProjectRevised,
-    ProjectSubmitted, TechnicalReviewConcluded, UnauthorizedChangeRecorded, YearAmount,
+    ProjectSubmitted, PublicationReleased, PublicationWithheld, TechnicalReviewConcluded, UnauthorizedChangeRecorded,
+    YearAmount,
 )
 from shared.events.envelope import EventPayload
 
@@ -78,6 +79,12 @@ def _performance(p: Project, e: HistoryEntry, year: int) -> PerformanceReviewed:
 
 BUILDERS[Action.REVIEW_PERFORMANCE] = lambda p, e, review: _performance(p, e, review.year)
 BUILDERS[Action.CONFIRM_RECTIFICATION] = lambda p, e, year: _performance(p, e, year)
+# R-PUB-1; a classified project's reasons stay inside the secrecy boundary (R-SEC-2).
+BUILDERS[Action.WITHHOLD_PUBLICATION] = lambda p, e, c: PublicationWithheld(
+    project_id=p.id, code=p.code, law=p.withholding.law, reason=None if p.classified else p.withholding.reason,
+    decided_at=e.at)
+BUILDERS[Action.RELEASE_PUBLICATION] = lambda p, e, c: PublicationReleased(
+    project_id=p.id, code=p.code, reason=None if p.classified else e.reasons[0], decided_at=e.at)
 
 
 def announcement(action: Action, project: Project, entry: HistoryEntry, payload) -> EventPayload | None:

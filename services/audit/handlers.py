@@ -6,10 +6,11 @@ A row another event may be creating at the same moment is written with one INSER
 events of one project at once both succeed on their first delivery."""
 from __future__ import annotations
 
-from services.audit.adapters.orm import classifications, register, settlements
+from services.audit.adapters.orm import classifications, publicity, register, settlements
 from shared.clock import as_utc
 from shared.db import upsert
-from shared.events import ClassificationConfirmed, Envelope, ProjectAccepted, ProjectApproved, SettlementReviewed
+from shared.events import (ClassificationConfirmed, Envelope, ProjectAccepted, ProjectApproved, PublicationReleased,
+                           PublicationWithheld, SettlementReviewed)
 from shared.uow import UnitOfWork
 
 
@@ -50,9 +51,22 @@ async def on_classification_confirmed(uow: UnitOfWork, event: ClassificationConf
                                where=classifications.c.decided_at <= decided_at))
 
 
+async def on_publication_decided(uow: UnitOfWork, event: PublicationWithheld | PublicationReleased,
+                                 envelope: Envelope) -> None:
+    """R-PUB-1: the Approval Bureau's latest decision on a project's publication is the one the register keeps."""
+    decided_at = as_utc(event.decided_at)
+    values = dict(withheld=isinstance(event, PublicationWithheld), decided_at=decided_at)
+    await uow.session.execute(
+        upsert(uow.session, publicity).values(project_id=event.project_id, **values)
+        .on_conflict_do_update(index_elements=[publicity.c.project_id], set_=values,
+                               where=publicity.c.decided_at <= decided_at))
+
+
 HANDLERS = {
     ProjectApproved.event_type: on_project_approved,
     ProjectAccepted.event_type: on_project_accepted,
     SettlementReviewed.event_type: on_settlement_reviewed,
     ClassificationConfirmed.event_type: on_classification_confirmed,
+    PublicationWithheld.event_type: on_publication_decided,
+    PublicationReleased.event_type: on_publication_decided,
 }

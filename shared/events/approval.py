@@ -13,7 +13,7 @@ __all__ = [
     "ProjectRevised", "TechnicalReviewConcluded", "BudgetReviewRecorded", "ContractRecorded",
     "ConstructionStarted", "ChangeRequested", "ChangeApproved", "ChangeRejected", "UnauthorizedChangeRecorded",
     "InitialAcceptancePassed", "CompletionAcceptanceRequested", "CompletionAcceptanceRefused", "ProjectAccepted",
-    "OperationStarted", "ProjectClosed", "PerformanceReviewed",
+    "OperationStarted", "ProjectClosed", "PerformanceReviewed", "PublicationWithheld", "PublicationReleased",
 ]
 
 
@@ -186,3 +186,21 @@ class PerformanceReviewed(ProjectEvent):
     targets_met: bool
     rectification: str  # NOT_NEEDED / ORDERED / DONE
     reviewed_at: datetime
+
+
+@event("approval.publication.withheld.v1")
+class PublicationWithheld(ProjectEvent):
+    """The Approval Bureau withheld the project from publication (R-PUB-1), citing the law that forbids its
+    disclosure: every service stops showing it to the public. The reason is left out for a classified project."""
+
+    law: str
+    reason: str | None
+    decided_at: datetime
+
+
+@event("approval.publication.released.v1")
+class PublicationReleased(ProjectEvent):
+    """The Approval Bureau released a withheld project: it is published again if it is approved and not classified."""
+
+    reason: str | None
+    decided_at: datetime

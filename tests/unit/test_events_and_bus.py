@@ -21,7 +21,7 @@ def test_event_types_are_versioned_and_past_tense():
     for event_type in CATALOG:
         service, aggregate, verb, version = event_type.split(".")
         assert service in {"approval", "finance", "audit", "secrecy"}
-        assert verb.endswith("ed") or verb in {"made"}, f"{event_type}: name what happened, in the past tense"
+        assert verb.endswith("ed") or verb in {"made", "withheld"}, f"{event_type}: name what happened, in the past tense"
         assert version.startswith("v") and version[1:].isdigit()
 
 

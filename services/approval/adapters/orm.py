@@ -6,7 +6,7 @@ filters and the unique project code.
 from __future__ import annotations
 
 from sqlalchemy import (
-    JSON, BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text,
+    false, JSON, BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text,
     UniqueConstraint,
 )
 
@@ -27,6 +27,8 @@ projects = Table(
     Column("unit_id", String(100), nullable=False, index=True),
     Column("status", String(40), nullable=False, index=True),
     Column("classified", Boolean, nullable=False),
+    # R-PUB-1: withheld from publication by the Approval Bureau (the record's withholding, for the public queries)
+    Column("withheld", Boolean, nullable=False, index=True, server_default=false()),
     Column("investment", BigInteger, nullable=False, index=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),

@@ -49,7 +49,8 @@ def _in_unit(unit: str):
 
 def _row(project: Project) -> dict:
     return dict(name=project.name, kind=project.kind.value, status=project.status.value,
-                classified=project.classified, investment=project.investment, updated_at=project.updated_at,
+                classified=project.classified, withheld=project.withholding is not None,
+                investment=project.investment, updated_at=project.updated_at,
                 version=project.version, record=project.model_dump(mode="json"))
 
 

@@ -56,6 +56,8 @@ class Action(str, Enum):
     REVIEW_PERFORMANCE = "REVIEW_PERFORMANCE"
     REPORT_RECTIFICATION = "REPORT_RECTIFICATION"
     CONFIRM_RECTIFICATION = "CONFIRM_RECTIFICATION"
+    WITHHOLD_PUBLICATION = "WITHHOLD_PUBLICATION"
+    RELEASE_PUBLICATION = "RELEASE_PUBLICATION"
 
 
 S = ProjectStatus
@@ -134,4 +136,10 @@ TRANSITIONS: dict[Action, Transition] = {t.action: t for t in (
        "the unit reports its rectification (整改落实)"),
     _t(Action.CONFIRM_RECTIFICATION, S.IN_OPERATION, None, BUREAU, "R-PER-2",
        "the Approval Bureau confirms the rectification is done"),
+    # R-PUB-1: publicity is the Approval Bureau's; it may withhold a project in any state (before approval too, so
+    # that it is never published) and release it again.
+    _t(Action.WITHHOLD_PUBLICATION, set(S), None, BUREAU, "R-PUB-1",
+       "the Approval Bureau withholds the project from publication, citing the law that forbids disclosure"),
+    _t(Action.RELEASE_PUBLICATION, set(S), None, BUREAU, "R-PUB-1",
+       "the Approval Bureau releases a withheld project for publication again"),
 )}

@@ -14,6 +14,7 @@ from services.approval.domain.dossier import (
     ProgressReport, ReviewAspect, ReviewOpinion, SubmittedDocument, Supervision, TestReport,
 )
 from services.approval.domain.lifecycle import TRANSITIONS, Action, ProjectStatus
+from services.approval.domain.publicity import Withholding
 from shared.auth import Identity
 from shared.errors import DomainError, PermissionDenied, Violation
 from shared.money import MAJOR_THRESHOLD_FEN
@@ -138,6 +139,7 @@ class Project(Record):
     performance_targets: tuple[PerformanceTarget, ...] = ()
     progress: tuple[ProgressReport, ...] = ()
     performance_cycles: tuple[PerformanceCycle, ...] = ()
+    withholding: Withholding | None = None  # R-PUB-1: the Approval Bureau withheld it from publication
 
     @property
     def classified(self) -> bool:

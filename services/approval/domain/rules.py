@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from services.approval.domain.dossier import (
     AcceptanceDocument, ChangeStatus, ReviewAspect, SharingClass, TestReportKind,
 )
-from services.approval.domain import performance
+from services.approval.domain import performance, publicity
 from services.approval.domain.construction_plan import construction_problems
 from services.approval.domain.lifecycle import Action
 from shared.errors import DomainError, Violation
@@ -356,6 +356,7 @@ GUARDS = {
     Action.START_OPERATION: operation_problems,
     Action.CLOSE: needs_text("R-OPS-1", "reason"),
     **performance.GUARDS,
+    **publicity.GUARDS,
 }
 
 
@@ -412,6 +413,7 @@ EFFECTS = {
                                                                      f"{o.operating_organisation}"),
     Action.CLOSE: lambda p, reason, now: ({}, (reason.strip(),), "closed"),
     **performance.EFFECTS,
+    **publicity.EFFECTS,
 }
 
 

@@ -11,8 +11,10 @@ from services.approval.adapters.repository import ProjectFilter, ProjectReposito
 from services.approval.domain import dossier as d
 from services.approval.domain import model
 from services.approval.domain.lifecycle import APPLICANTS, TRANSITIONS, Action
+from services.approval.domain import publicity
 from services.approval.graphql import inputs as i
 from services.approval.graphql.plan_schema import PlanMutation, PlanQuery
+from services.approval.graphql.published import PublishedProject, PublishedQuery
 from services.approval.graphql.types import HistoryEntry, Project, from_domain, project_loader
 from shared.clock import china_date, utc_now
 from shared.errors import DomainError, Violation
@@ -77,7 +79,7 @@ def _pydantic(value):
 
 
 @strawberry.type
-class Query(PlanQuery):
+class Query(PlanQuery, PublishedQuery):
     @strawberry.field(description="A project visible to you, or null.")
     async def project(self, info: strawberry.Info, id: strawberry.ID) -> Project | None:
         found = await project_loader(info).load(str(id))
@@ -299,6 +301,19 @@ class Mutation(PlanMutation):
     async def confirm_rectification(self, info: strawberry.Info, id: strawberry.ID, year: int) -> ProjectPayload:
         return await _act(info, id, Action.CONFIRM_RECTIFICATION, year)
 
+    @decision(TRANSITIONS[Action.WITHHOLD_PUBLICATION].departments,
+              description="R-PUB-1: the Approval Bureau withholds a project from publication, citing the law that "
+                          "forbids its disclosure and why (reversible with releasePublication).")
+    async def withhold_publication(self, info: strawberry.Info, id: strawberry.ID, law: str,
+                                   reason: str) -> ProjectPayload:
+        return await _act(info, id, Action.WITHHOLD_PUBLICATION,
+                          publicity.WithholdPublication(law=law, reason=reason))
+
+    @decision(TRANSITIONS[Action.RELEASE_PUBLICATION].departments,
+              description="R-PUB-1: the Approval Bureau releases a withheld project: it is published again.")
+    async def release_publication(self, info: strawberry.Info, id: strawberry.ID, reason: str) -> ProjectPayload:
+        return await _act(info, id, Action.RELEASE_PUBLICATION, publicity.ReleasePublication(reason=reason))
+
     @decision(TRANSITIONS[Action.CLOSE].departments,
               description="The Approval Bureau closes a project in operation.")
     async def close_project(self, info: strawberry.Info, id: strawberry.ID, reason: str) -> ProjectPayload:
@@ -306,5 +321,5 @@ class Mutation(PlanMutation):
 
 
 def create_schema():
-    return subgraph_schema(query=Query, mutation=Mutation, types=[HistoryEntry])
+    return subgraph_schema(query=Query, mutation=Mutation, types=[HistoryEntry, PublishedProject])
 

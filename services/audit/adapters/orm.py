@@ -56,6 +56,16 @@ classifications = Table(
     Column("decided_at", DateTime(timezone=True), nullable=False),
 )
 
+# R-PUB-1: the Approval Bureau's latest decision to withhold a project from publication (or to release it), fed by
+# its events: the plan membership the public sees is shown only for a project that is published.
+publicity = Table(
+    "audit_publicity",
+    metadata,
+    Column("project_id", String(36), primary_key=True),
+    Column("withheld", Boolean, nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+)
+
 # The register as readers see it. Finance's settlement and the Secrecy Bureau's classification are read from their
 # own fact rows, not copied onto the register row: a copy made while the register row was being created in another
 # transaction would be lost (neither transaction sees the other's uncommitted row).

@@ -13,6 +13,7 @@ from services.audit.domain.authority import PLAN_READERS, TRAIL_READERS
 from services.audit.domain.register import in_certainty_scope
 from services.audit.graphql import loaders, reads
 from services.audit.graphql.mutations import Mutation
+from services.audit.graphql.published import PublishedProject
 from services.audit.graphql.types import (
     AuditEngagement,
     AuditPlan,
@@ -130,4 +131,4 @@ class Query:
 
 
 def create_schema() -> strawberry.federation.Schema:
-    return subgraph_schema(query=Query, mutation=Mutation, types=[Project])
+    return subgraph_schema(query=Query, mutation=Mutation, types=[Project, PublishedProject])

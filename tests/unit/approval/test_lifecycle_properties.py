@@ -11,7 +11,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from services.approval.announcements import announcement
 from services.approval.domain import dossier as d
-from services.approval.domain import model
+from services.approval.domain import model, publicity
 from services.approval.domain.lifecycle import Action, ProjectStatus
 from shared.auth import Department, Identity
 from shared.errors import DomainError, PermissionDenied
@@ -64,6 +64,8 @@ def payload_strategies() -> dict:
                                              opinion=text),
         Action.REPORT_RECTIFICATION: st.tuples(YEARS, text),
         Action.CONFIRM_RECTIFICATION: YEARS,
+        Action.WITHHOLD_PUBLICATION: st.builds(publicity.WithholdPublication, law=text, reason=text),
+        Action.RELEASE_PUBLICATION: st.builds(publicity.ReleasePublication, reason=text),
     }
 
 
@@ -194,7 +196,8 @@ class Lifecycle(RuleBasedStateMachine):
     def one_event_and_one_history_line_per_state_change(self):
         changes = [e for e in self.history[1:] if e.from_status != e.to_status]
         assert len(changes) == self.state_changes
-        assert len([e for e in self.events if not e.event_type.startswith("approval.change.")]) == self.state_changes
+        assert len([e for e in self.events if not e.event_type.startswith(("approval.change.", "approval.publication."))
+                    ]) == self.state_changes
 
 TestLifecycle = Lifecycle.TestCase
 TestLifecycle.settings = settings(max_examples=200, stateful_step_count=100, deadline=None,

@@ -46,7 +46,8 @@ async def run(approval, actor, mutation: str, **arguments) -> dict:
 TYPES = {"id": "ID!", "reasons": "[String!]!", "reason": "String!", "aspect": "ReviewAspect!", "finding": "String!",
          "opinion": "String!", "approvedEstimate": "Fen!", "input": "ContractInput!", "plan": "String!",
          "changeId": "String!", "description": "String!", "reportReference": "String!", "kind": "InfrastructureKind!",
-         "year": "Int!", "report": "String!", "targetsMet": "Boolean!", "claimsTargetsMet": "Boolean!"}
+         "year": "Int!", "report": "String!", "targetsMet": "Boolean!", "claimsTargetsMet": "Boolean!",
+         "law": "String!"}
 
 # Every project mutation, with arguments and the departments the law gives it to.
 MUTATIONS = [
@@ -63,6 +64,8 @@ MUTATIONS = [
     ("fileSelfEvaluation", {"year": 2027, "report": "r", "claimsTargetsMet": True}, "unit"),
     ("reviewPerformance", {"year": 2027, "targetsMet": False, "opinion": "o"}, "bureau"),
     ("reportRectification", {"year": 2027, "report": "r"}, "unit"), ("confirmRectification", {"year": 2027}, "bureau"),
+    # R-PUB-1: only the Approval Bureau withholds a project from publication, or releases it.
+    ("withholdPublication", {"law": "l", "reason": "r"}, "bureau"), ("releasePublication", {"reason": "r"}, "bureau"),
 ]
 BUREAUS = [d for d in Department if d not in (Department.PUBLIC, Department.CONSTRUCTION_UNIT,
                                                Department.BIG_DATA_CENTER)]
