@@ -15,12 +15,16 @@ async def outbox_column_names(runtime) -> set[str]:
         return {c["name"] for c in await connection.run_sync(lambda sync: inspect(sync).get_columns("outbox"))}
 
 
+# The revision of each service that parks the outbox (later revisions come after it).
+PARKING = {"approval": "0003", "finance": "0004", "audit": "0003", "secrecy": "0003"}
+
+
 async def migrate_the_outbox_down_and_up(runtime) -> None:
     migrations = runtime.definition.migrations
     await runtime.migrate()
     assert await outbox_column_names(runtime) == {column.name for column in outbox_columns()}
     head = head_revision(migrations)
-    before = f"{int(head) - 1:04d}"
+    before = f"{int(PARKING[runtime.name]) - 1:04d}"
     await downgrade(migrations, runtime.engine, before)
     assert "parked_at" not in await outbox_column_names(runtime)
     await upgrade(migrations, runtime.engine)

@@ -11,6 +11,7 @@ from sqlalchemy import (
 )
 
 from shared.outbox import messaging_tables
+from shared.trail_store import trail_tables
 
 metadata = MetaData()
 
@@ -54,21 +55,8 @@ project_units = Table(
     Column("unit", String(100), primary_key=True, index=True),
 )
 
-history = Table(
-    "project_history",
-    metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
-    Column("project_id", String(36), ForeignKey("projects.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("action", String(60), nullable=False),
-    Column("from_status", String(40)),
-    Column("to_status", String(40), nullable=False),
-    Column("department", String(40), nullable=False),
-    Column("unit", String(100)),
-    Column("subject", String(200), nullable=False),
-    Column("reasons", JSON, nullable=False),
-    Column("detail", Text, nullable=False),
-)
+# R-OVS-1: every decision on a project (its lifecycle history) is an entry of the service's decision trail.
+trail = trail_tables(metadata)
 
 # The approval service's copy of vendor qualifications, fed by the secrecy service's events (R-IMP-2).
 vendor_qualifications = Table(
