@@ -71,8 +71,8 @@ async def test_R_AUD_2_one_pass_of_the_plan_engagement_and_finding_on_postgres(a
     assert (await project(audit, "p-big"))["audit"]["engagementStatus"] == "FINDINGS"
 
     trail = (await gql(audit, VERIFY_TRAIL)).data["auditTrailVerification"]
-    assert trail["intact"] and trail["checked"] == 5
-    checked = egov("audit-trail", "verify", "--expect-head", trail["headHash"],
+    assert trail["intact"] and trail["entries"] == 5
+    checked = egov("trail", "verify", "--service", "audit", "--expect-head", trail["headHash"],
                    env={"DATABASE_URL": audit.database_url})
     assert checked.returncode == 0 and "INTACT" in checked.stdout, checked.stdout + checked.stderr
 

@@ -4,12 +4,12 @@ import asyncio
 
 import pytest
 
+from services.finance.adapters.orm import trail
 from services.finance.adapters.repository import BudgetReviewRepository
 from services.finance.app import DEFINITION
-from services.finance.adapters.orm import trail
-from shared.trail_store import DecisionTrail
 from shared.events import BudgetReviewReported, Envelope
 from shared.migrations import current_revision, head_revision
+from shared.trail_store import DecisionTrail
 from tests.unit.finance.support import (
     ESTIMATE,
     approved,

@@ -10,17 +10,17 @@ from sqlalchemy import func, select
 
 from services.finance.adapters import trail_store
 from services.finance.adapters.money_tables import allocations, ledgers, payments
+from services.finance.adapters.orm import trail
 from services.finance.app import DEFINITION
 from services.finance.domain.disbursement import PaymentRequest, TrancheKind
 from services.finance.domain.sanctions import SanctionKind
-from services.finance.adapters.orm import trail
 from services.finance.domain.trail import project_chain
-from shared.trail_store import DecisionTrail
 from services.finance.service_layer.payments import make_payment
 from services.finance.service_layer.sanctions import ImposeSanction, impose_sanction
 from shared.errors import DomainError
 from shared.events import PaymentMade
 from shared.migrations import current_revision, head_revision
+from shared.trail_store import DecisionTrail
 from tests.unit.finance.money_support import BUDGET, THIS_YEAR, allocate, finding, money, pay, payable
 from tests.unit.finance.support import FINANCE, downgrade, outbox_events, settle
 

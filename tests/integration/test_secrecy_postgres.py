@@ -5,10 +5,9 @@ import pytest
 from services.secrecy.adapters import orm
 from services.secrecy.adapters.repository import SecrecyRepository
 from services.secrecy.app import DEFINITION
-from services.secrecy.adapters import orm
 from services.secrecy.domain.history import SubjectType
-from shared.trail_store import DecisionTrail
 from shared.migrations import current_revision, head_revision, upgrade
+from shared.trail_store import DecisionTrail
 from tests.unit.secrecy.support import (
     APPROVE_USE,
     CHECK,

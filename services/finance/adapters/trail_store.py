@@ -48,7 +48,12 @@ async def _append(session: AsyncSession, subject: Subject, decisions: Sequence[t
     """decisions: (at, action, actor, reason, details) of one subject, in order."""
     if not decisions:
         return
-    classified = bool(subject.project_id and await classified_among(session, [subject.project_id]))
+    # A plan's entries name the projects of its lines: such an entry is as classified as the most secret of them.
+    named = {subject.project_id} if subject.project_id else set()
+    for *_rest, details in decisions:
+        named |= {details["project_id"]} if isinstance(details.get("project_id"), str) else set()
+        named |= set(details["lines"]) if isinstance(details.get("lines"), dict) else set()
+    classified = bool(named and await classified_among(session, sorted(named)))
     await DecisionTrail(trail, session).append(*(shared_trail.Decision(
         at=at, department=actor.department, unit=actor.unit, actor=actor.subject, action=action,
         subject_type=subject.type, subject_id=subject.id, project_id=subject.project_id, rule=RULES.get(action),
