@@ -1,9 +1,9 @@
-"""Benchmark (not a test): verifying the Audit Bureau's hash-chained audit trail of 100,000 entries.
+"""Benchmark (not a test): verifying a service's hash-chained decision trail (shared.trail) of 100,000 entries.
 
     .venv/bin/python benchmarks/audit_trail.py [--entries 100000] [--runs 5]
 
 Builds a chain of decisions like the bureau's (engagement steps and findings, a tenth of them about classified
-projects), then times `verify_chain` over it (median of several runs): intact, with the content of the classified
+projects), then times `verify` over it (median of several runs): intact, with the content of the classified
 entries withheld (as an uncleared oversight reader gets it), and with one entry near the end altered. Prints the
 peak memory of one verification (tracemalloc) and the process's peak resident size.
 """
@@ -22,13 +22,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from services.audit.domain.trail import Decision, append, verify_chain  # noqa: E402
+from shared.trail import GENESIS, Decision, chain, verify  # noqa: E402
 
 ACTIONS = ("OPEN_ENGAGEMENT", "START_FIELDWORK", "PUBLISH_FINDING", "CLOSE_ENGAGEMENT")
 
 
 def build_chain(n: int) -> list:
-    entries, previous, start = [], None, datetime(2026, 1, 1, tzinfo=timezone.utc)
+    entries, previous, start = [], GENESIS, datetime(2026, 1, 1, tzinfo=timezone.utc)
     for i in range(n):
         action = ACTIONS[i % 4]
         decision = Decision(
@@ -37,8 +37,8 @@ def build_chain(n: int) -> list:
             project_id=f"p-{i // 4:08d}", classified=(i // 4) % 10 == 0,
             reason="special funds paid for unrelated work" if action == "PUBLISH_FINDING" else None,
             details={"engagement_id": f"e-{i // 4:08d}", "status": action, "amount": 1_200_000_00 + i})
-        previous = append(previous, decision)
-        entries.append(previous)
+        entries.append(chain(i + 1, previous, decision))
+        previous = entries[-1].entry_hash
     return entries
 
 
@@ -47,10 +47,10 @@ def measure(label: str, entries: list, runs: int) -> None:
     for _ in range(runs):
         gc.collect()
         started = time.perf_counter()
-        report = verify_chain(entries)
+        report = verify(entries)
         times.append(time.perf_counter() - started)
     tracemalloc.start()
-    verify_chain(entries)
+    verify(entries)
     peak = tracemalloc.get_traced_memory()[1] / 2**10
     tracemalloc.stop()
     outcome = "intact" if report.intact else f"broken at {report.broken.seq}"

@@ -33,10 +33,11 @@ from urllib.parse import urlparse
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import asyncpg  # noqa: E402
-from sqlalchemy import bindparam, delete, func, select, text, update  # noqa: E402
+from sqlalchemy import delete, func, select, text, update  # noqa: E402
 
 from services.finance import commands  # noqa: E402
-from services.finance.adapters.money_tables import allocations, ledgers, payments, trail  # noqa: E402
+from services.finance.adapters.money_tables import allocations, ledgers, payments  # noqa: E402
+from services.finance.adapters.orm import trail  # noqa: E402
 from services.finance.app import DEFINITION  # noqa: E402
 from services.finance.domain.budget_review import LineCategory  # noqa: E402
 from services.finance.domain.disbursement import PaymentRequest, TrancheKind  # noqa: E402
@@ -56,6 +57,7 @@ from shared.events import (  # noqa: E402
 from shared.jurisdictions import JURISDICTIONS  # noqa: E402
 from shared.service import ServiceRuntime  # noqa: E402
 from shared.settings import Settings  # noqa: E402
+from shared.trail_store import DecisionTrail  # noqa: E402
 
 FINANCE = Identity(Department.FINANCE_BUREAU, unit="finance-bureau", subject="bench-clerk")
 APPROVAL = Identity(Department.APPROVAL_BUREAU, unit="approval-bureau", subject="bench-approver")
@@ -190,19 +192,19 @@ async def check_books(runtime, requests: list[Request], outcomes: dict[str, list
             f"{events} events")
 
 
-async def clear_payments(runtime, heads: dict[str, str | None], trail_mark: int) -> None:
+async def clear_payments(runtime, head: tuple[int, str]) -> None:
     """Back to the state after set-up, so each pass pays the same workload on the same figures; then VACUUM, so
     that a later pass does not wade through the dead rows of the earlier ones."""
     async with runtime.sessions() as session, session.begin():
         await session.execute(delete(payments))
-        await session.execute(delete(trail).where(trail.c.id > trail_mark))
+        await session.execute(delete(trail.entries).where(trail.entries.c.seq > head[0]))
         await session.execute(delete(runtime.outbox).where(runtime.outbox.c.type == PaymentMade.event_type))
         await session.execute(update(allocations).values(paid=0, om_paid=0))
-        await session.execute(update(ledgers).where(ledgers.c.project_id == bindparam("pid")).values(
-            paid=0, trail_hash=bindparam("head")), [{"pid": k, "head": v} for k, v in heads.items()])
+        await session.execute(update(ledgers).values(paid=0))
+        await session.execute(update(trail.head).values(seq=head[0], entry_hash=head[1]))
     async with runtime.engine.connect() as connection:
         connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-        for table in ("payments", "finance_trail", "outbox", "fund_allocations", "finance_ledgers"):
+        for table in ("payments", "decision_trail", "outbox", "fund_allocations", "finance_ledgers"):
             await connection.execute(text(f"VACUUM ANALYZE {table}"))
 
 
@@ -238,8 +240,7 @@ async def main(args) -> None:
         print(f"set-up: {len(limits)} projects, budgets, allocations and approved special-fund plans in "
               f"{time.perf_counter() - started:.1f} s (database {name})")
         async with runtime.sessions() as session:
-            heads = dict((await session.execute(select(ledgers.c.project_id, ledgers.c.trail_hash))).all())
-            trail_mark = (await session.execute(select(func.max(trail.c.id)))).scalar_one()
+            head = await DecisionTrail(trail, session).head()
         baseline, concurrent = [], []
         for run in range(1, args.runs + 1):
             requests = workload(limits, args.payments, args.repeat_share, rng, run)
@@ -256,7 +257,7 @@ async def main(args) -> None:
                 print(describe(label if batch is None else f"batch {batch}", result))
                 print(f"    {await check_books(runtime, requests, outcomes, limits)}")
                 results.append(result)
-                await clear_payments(runtime, heads, trail_mark)
+                await clear_payments(runtime, head)
         rate = [r.paid / r.seconds for r in baseline], [r.paid / r.seconds for r in concurrent]
         p50 = [statistics.median(r.latencies) for r in baseline], [statistics.median(r.latencies) for r in concurrent]
         p99 = ([sorted(r.latencies)[int(len(r.latencies) * 0.99)] for r in baseline],

@@ -1,9 +1,8 @@
-"""The Audit Bureau's commands of the `egov` CLI: recompute a published draw from its inputs alone, make a seed
-commitment, and verify the hash-chained audit trail.
+"""The Audit Bureau's commands of the `egov` CLI: recompute a published draw from its inputs alone, and make a seed
+commitment (its decision trail is checked by `egov trail verify --service audit`).
 
     egov audit-draw verify --inputs draw.json      # exit 0: verified; 1: does not add up; 2: unreadable
     egov audit-draw seed-commitment --seed-file secret.txt
-    egov audit-trail verify [--input trail.json] [--expect-head HASH]
 """
 from __future__ import annotations
 
@@ -16,7 +15,6 @@ from pathlib import Path
 from services.audit.domain.sampling.commitment import seed_commitment
 from services.audit.domain.sampling.document import Verification, verify_document
 from services.audit.domain.sampling.errors import DrawError
-from services.audit.domain.trail import TrailEntry, verify_chain
 
 VERIFIED, FAILED, UNREADABLE = 0, 1, 2
 
@@ -81,54 +79,6 @@ def cmd_seed_commitment(args) -> int:
     return VERIFIED
 
 
-_CAMEL = {"previousHash": "previous_hash", "contentDigest": "content_digest", "entryHash": "entry_hash"}
-
-
-def _trail_from_file(path: str) -> list[TrailEntry]:
-    value = _read_json(path)
-    if isinstance(value, dict):  # a GraphQL response: {"data": {"auditTrail": [...]}} or {"auditTrail": [...]}
-        value = value.get("data", value).get("auditTrail", value.get("entries"))
-    return [TrailEntry.from_json({_CAMEL.get(k, k): v for k, v in entry.items()}) for entry in value]
-
-
-def _trail_from_database() -> list[TrailEntry]:
-    import asyncio
-
-    from services.audit.adapters.trail import TrailRepository
-    from shared.db import create_engine, create_session_factory
-    from shared.settings import Settings
-
-    async def read() -> list[TrailEntry]:
-        engine = create_engine(Settings().database_url_for("audit"))
-        try:
-            async with create_session_factory(engine)() as session:
-                return await TrailRepository(session).entries()
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(read())
-
-
-def cmd_trail_verify(args) -> int:
-    try:
-        entries = _trail_from_file(args.input) if args.input else _trail_from_database()
-    except Exception as error:  # unreadable file or database: say so, distinctly from a broken chain
-        print(f"egov audit-trail verify: cannot read the trail: {type(error).__name__}: {error}", file=sys.stderr)
-        return UNREADABLE
-    report = verify_chain(entries)
-    print(f"audit trail: {report.checked} entries checked ({report.withheld} with content withheld); "
-          f"head {report.head_seq} {report.head_hash}")
-    if report.broken is not None:
-        print(f"BROKEN at entry {report.broken.seq}: {report.broken.problem}")
-        return FAILED
-    if args.expect_head and args.expect_head.lower() != report.head_hash:
-        print(f"BROKEN: the head is {report.head_hash}, not the expected {args.expect_head} (entries removed at "
-              f"the end, or a different trail)")
-        return FAILED
-    print("INTACT")
-    return VERIFIED
-
-
 def _exits(command):
     """`egov` ignores what a command returns; these commands speak through their exit status."""
     return lambda args: sys.exit(command(args))
@@ -147,10 +97,3 @@ def add_audit_commands(commands: argparse._SubParsersAction) -> None:
     commitment.add_argument("--seed-file", help="a file holding the seed (one trailing newline is ignored)")
     commitment.set_defaults(func=_exits(cmd_seed_commitment))
 
-    trail = commands.add_parser("audit-trail", help="the Audit Bureau's hash-chained audit trail (R-OVS-1)")
-    trail_commands = trail.add_subparsers(dest="audit_trail_command", required=True)
-    check = trail_commands.add_parser("verify", help="walk the chain and report the first broken link")
-    check.add_argument("--input", help="an exported trail (JSON list, or the auditTrail GraphQL response); "
-                                       "default: the audit service's database (DATABASE_URL or DATA_DIR/audit.db)")
-    check.add_argument("--expect-head", help="the head hash published earlier: catches entries cut off at the end")
-    check.set_defaults(func=_exits(cmd_trail_verify))

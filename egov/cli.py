@@ -11,6 +11,7 @@ from egov.audit_cli import add_audit_commands
 from egov.dead_letters_cli import add_dead_letter_commands
 from egov.outbox_cli import add_outbox_commands
 from egov.publish_cli import add_publish_commands
+from egov.trail_cli import add_trail_commands
 from shared.auth import AuthError, Department, ensure_development_keys, mint_token
 from shared.settings import GatewaySettings, Settings
 
@@ -206,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_outbox_commands(commands)
     add_dead_letter_commands(commands)
     add_publish_commands(commands)
+    add_trail_commands(commands)
     return parser
 
 

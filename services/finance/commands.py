@@ -88,5 +88,5 @@ async def _open_ledger(uow: UnitOfWork, case: BudgetReviewCase, actor: Identity)
     ledger = await ledgers.lock(case.project_id)
     entry = TrailEntry(case.reported_at, "BUDGET_REPORTED", Actor.of(actor),
                        {"case_id": case.id, "approved_budget": case.approved_budget})
-    head = await trail_store.append(uow.session, project_chain(case.project_id), ledger.trail_hash, [entry])
-    await ledgers.save(replace(ledger, approved_budget=case.approved_budget, trail_hash=head))
+    await trail_store.append(uow.session, project_chain(case.project_id), [entry])
+    await ledgers.save(replace(ledger, approved_budget=case.approved_budget))

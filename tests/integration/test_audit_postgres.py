@@ -71,8 +71,8 @@ async def test_R_AUD_2_one_pass_of_the_plan_engagement_and_finding_on_postgres(a
     assert (await project(audit, "p-big"))["audit"]["engagementStatus"] == "FINDINGS"
 
     trail = (await gql(audit, VERIFY_TRAIL)).data["auditTrailVerification"]
-    assert trail["intact"] and trail["checked"] == 5
-    checked = egov("audit-trail", "verify", "--expect-head", trail["headHash"],
+    assert trail["intact"] and trail["entries"] == 5
+    checked = egov("trail", "verify", "--service", "audit", "--expect-head", trail["headHash"],
                    env={"DATABASE_URL": audit.database_url})
     assert checked.returncode == 0 and "INTACT" in checked.stdout, checked.stdout + checked.stderr
 
@@ -85,6 +85,6 @@ async def test_R_OVS_1_concurrent_decisions_keep_one_linear_chain_and_one_draw_p
     assert all(r["userErrors"][0]["code"] == "R-AUD-2" for r in results if not r["auditPlan"])
     opened = await asyncio.gather(*(mutate(audit, OPEN, p=f"p-{i:03d}") for i in range(8)))
     assert all(r["userErrors"] == [] for r in opened), [r["userErrors"] for r in opened]
-    assert await count(audit, orm.trail) == 9 and await count(audit, orm.plans) == 1
+    assert await count(audit, orm.trail.entries) == 9 and await count(audit, orm.plans) == 1
     report = (await gql(audit, VERIFY_TRAIL)).data["auditTrailVerification"]
     assert report["intact"] and report["headSeq"] == 9, json.dumps(report)

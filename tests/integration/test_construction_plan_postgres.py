@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from services.approval import plan_handlers
-from services.approval.adapters.orm import construction_plan_history, construction_plans
+from services.approval.adapters.orm import construction_plans, trail
 from services.approval.app import DEFINITION
 from services.approval.domain.lifecycle import ProjectStatus
 from shared.migrations import downgrade, upgrade
@@ -61,7 +61,8 @@ async def test_R_PLN_1_concurrent_clerks_on_one_plan_neither_fail_nor_duplicate(
     assert sorted(i["projectId"] for i in plan["versions"][0]["items"]) == sorted(projects)
     async with approval.runtime.sessions() as session:
         versions = (await session.execute(select(func.count()).select_from(construction_plans))).scalar_one()
-        lines = (await session.execute(select(func.count()).select_from(construction_plan_history))).scalar_one()
+        lines = (await session.execute(select(func.count()).select_from(trail.entries).where(
+            trail.entries.c.subject_type == "CONSTRUCTION_PLAN"))).scalar_one()
     assert (versions, lines) == (1, 7)
 
 

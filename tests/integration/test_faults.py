@@ -2,7 +2,7 @@
 as RabbitMQ's Jepsen checker counts a queue: lost, duplicated and unexpected, all zero.
 
 The effect counted is the approval service's own: a secrecy review passed is written once in the project's history
-(project_history, one row per event, not idempotent by itself) with the event's id in its inbox.
+(an entry of its decision trail, one per event, not idempotent by itself) with the event's id in its inbox.
 """
 import asyncio
 from collections import Counter
@@ -51,7 +51,7 @@ async def approval_with_projects(url: str, settings: Settings, count: int) -> tu
 
 async def effects(runtime: ServiceRuntime) -> tuple[Counter, Counter]:
     """Per project, the history rows a passed review wrote; per event id, the inbox rows."""
-    history, inbox = approval_orm.history, runtime.inbox
+    history, inbox = approval_orm.trail.entries, runtime.inbox
     async with runtime.sessions() as session:
         written = (await session.execute(
             select(history.c.project_id, func.count()).where(history.c.action == "SECRECY_REVIEW_PASSED")
@@ -227,7 +227,7 @@ async def test_poison_messages_are_dead_lettered_and_the_messages_behind_them_ar
     await database.execute(f"""
         CREATE FUNCTION refuse_doomed() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN RAISE EXCEPTION 'refused for the test'; END $$;
-        CREATE TRIGGER refuse_doomed BEFORE INSERT ON project_history FOR EACH ROW
+        CREATE TRIGGER refuse_doomed BEFORE INSERT ON decision_trail FOR EACH ROW
         WHEN (NEW.project_id = '{doomed}') EXECUTE FUNCTION refuse_doomed();""")
     await approval.start()
     teardown.append(approval.stop)
@@ -333,7 +333,7 @@ async def test_dead_letters_are_listed_and_replayed_one_or_all_through_the_cli(
     await database.execute("""
         CREATE FUNCTION refuse_all() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN RAISE EXCEPTION 'refused for the test'; END $$;
-        CREATE TRIGGER refuse_all BEFORE INSERT ON project_history FOR EACH ROW
+        CREATE TRIGGER refuse_all BEFORE INSERT ON decision_trail FOR EACH ROW
         WHEN (NEW.action = 'SECRECY_REVIEW_PASSED') EXECUTE FUNCTION refuse_all();""")
     await approval.start()
     teardown.append(approval.stop)
@@ -360,7 +360,7 @@ async def test_dead_letters_are_listed_and_replayed_one_or_all_through_the_cli(
     await asyncio.to_thread(main, ["dead-letters", "list"])  # every service: the others have none
     assert len(capsys.readouterr().out.splitlines()) == len(sent)
 
-    await database.execute("DROP TRIGGER refuse_all ON project_history")  # the fix is deployed
+    await database.execute("DROP TRIGGER refuse_all ON decision_trail")  # the fix is deployed
     await asyncio.to_thread(main, ["dead-letters", "replay", "approval", sent[0].id])
     assert capsys.readouterr().out.startswith(f"replayed approval\t{sent[0].id}")
 

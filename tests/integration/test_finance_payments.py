@@ -10,15 +10,17 @@ from sqlalchemy import func, select
 
 from services.finance.adapters import trail_store
 from services.finance.adapters.money_tables import allocations, ledgers, payments
+from services.finance.adapters.orm import trail
 from services.finance.app import DEFINITION
 from services.finance.domain.disbursement import PaymentRequest, TrancheKind
 from services.finance.domain.sanctions import SanctionKind
-from services.finance.domain.trail import trail_is_intact
+from services.finance.domain.trail import project_chain
 from services.finance.service_layer.payments import make_payment
 from services.finance.service_layer.sanctions import ImposeSanction, impose_sanction
 from shared.errors import DomainError
 from shared.events import PaymentMade
 from shared.migrations import current_revision, head_revision
+from shared.trail_store import DecisionTrail
 from tests.unit.finance.money_support import BUDGET, THIS_YEAR, allocate, finding, money, pay, payable
 from tests.unit.finance.support import FINANCE, downgrade, outbox_events, settle
 
@@ -68,8 +70,9 @@ async def test_R_FIN_1_concurrent_requests_never_overspend_the_allocation_to_the
     assert all(amount > limit - total for amount, _ in refused)
     assert len(await outbox_events(finance, PaymentMade.event_type)) == len(paid)
     async with finance.sessions() as session:
-        chain = (await trail_store.entries_of(session, ["project:p-1"]))["project:p-1"]
-    assert trail_is_intact("project:p-1", chain)  # R-OVS-1: concurrent payments chain in order, no fork
+        chain = (await trail_store.entries_of(session, [project_chain("p-1")]))[project_chain("p-1")]
+        report = await DecisionTrail(trail, session).verify()
+    assert report.intact  # R-OVS-1: concurrent payments chain in order, no fork, none failed for it
     assert [e.action for e, _, _ in chain].count("MAKE_PAYMENT") == len(paid)
 
 

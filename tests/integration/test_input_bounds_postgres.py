@@ -6,7 +6,7 @@ them, with the same typed errors in both modes, and nothing is written."""
 import pytest
 from sqlalchemy import func, select
 
-from services.approval.adapters.orm import history, projects
+from services.approval.adapters.orm import projects, trail
 from services.approval.app import DEFINITION
 from tests.unit.approval.builders import UNIT
 from tests.unit.approval.conftest import ApprovalService
@@ -25,7 +25,7 @@ async def approval(service_on_postgres):
 async def written(approval) -> tuple[int, ...]:
     async with approval.runtime.sessions() as session:
         return tuple([(await session.execute(select(func.count()).select_from(table))).scalar_one()
-                      for table in (projects, history, approval.runtime.outbox)])
+                      for table in (projects, trail.entries, approval.runtime.outbox)])
 
 
 async def test_a_NUL_byte_is_INVALID_naming_the_field_on_postgres_too(approval):

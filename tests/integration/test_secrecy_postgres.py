@@ -5,8 +5,9 @@ import pytest
 from services.secrecy.adapters import orm
 from services.secrecy.adapters.repository import SecrecyRepository
 from services.secrecy.app import DEFINITION
-from services.secrecy.domain.history import SubjectType, chain_is_intact
+from services.secrecy.domain.history import SubjectType
 from shared.migrations import current_revision, head_revision, upgrade
+from shared.trail_store import DecisionTrail
 from tests.unit.secrecy.support import (
     APPROVE_USE,
     CHECK,
@@ -90,7 +91,8 @@ async def test_R_REV_3_one_pass_of_the_secrecy_review_flow_on_postgres(secrecy):
 
     async with secrecy.sessions() as session:
         history = (await SecrecyRepository(session).decisions_about(SubjectType.PROJECT, ["p-1"]))["p-1"]
-    assert len(history) == 8 and chain_is_intact(history)  # R-OVS-1, read back from PostgreSQL
+        report = await DecisionTrail(orm.trail, session).verify()
+    assert len(history) == 8 and report.intact  # R-OVS-1, read back from PostgreSQL
     found = await project(secrecy, "p-1", UNIT)
     assert found["classification"]["level"] == "CONFIDENTIAL" and found["preUseReview"]["status"] == "APPROVED"
     assert await project(secrecy, "p-1", OTHER_UNIT) == {"classification": None, "secrecyReview": None,

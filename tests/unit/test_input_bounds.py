@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from services.approval.adapters.orm import history, projects
+from services.approval.adapters.orm import projects, trail
 from services.audit.app import DEFINITION as AUDIT
 from services.finance.app import DEFINITION as FINANCE
 from services.secrecy.app import DEFINITION as SECRECY
@@ -29,7 +29,7 @@ ENTITIES = "query($r: [_Any!]!) { _entities(representations: $r) { ... on Projec
 async def written(approval) -> tuple[int, int, int]:
     async with approval.runtime.sessions() as session:
         return tuple([(await session.execute(select(func.count()).select_from(table))).scalar_one()
-                      for table in (projects, history, approval.runtime.outbox)])
+                      for table in (projects, trail.entries, approval.runtime.outbox)])
 
 
 @pytest.mark.parametrize("amount", BAD_AMOUNTS, ids=repr)

@@ -11,6 +11,7 @@ from sqlalchemy import (
 )
 
 from shared.outbox import messaging_tables
+from shared.trail_store import trail_tables
 
 metadata = MetaData()
 
@@ -56,21 +57,8 @@ project_units = Table(
     Column("unit", String(100), primary_key=True, index=True),
 )
 
-history = Table(
-    "project_history",
-    metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
-    Column("project_id", String(36), ForeignKey("projects.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("action", String(60), nullable=False),
-    Column("from_status", String(40)),
-    Column("to_status", String(40), nullable=False),
-    Column("department", String(40), nullable=False),
-    Column("unit", String(100)),
-    Column("subject", String(200), nullable=False),
-    Column("reasons", JSON, nullable=False),
-    Column("detail", Text, nullable=False),
-)
+# R-OVS-1: every decision on a project (its lifecycle history) is an entry of the service's decision trail.
+trail = trail_tables(metadata)
 
 # The approval service's copy of vendor qualifications, fed by the secrecy service's events (R-IMP-2).
 vendor_qualifications = Table(
@@ -96,26 +84,6 @@ construction_plans = Table(
     Column("revision", Integer, nullable=False),
     Column("record", JSON, nullable=False),
     UniqueConstraint("jurisdiction", "year", "number", name="uq_construction_plan_version"),
-)
-
-# Every decision on a plan version: who, when, what, why; the same shape as a project's history.
-construction_plan_history = Table(
-    "construction_plan_history",
-    metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
-    Column("plan_version_id", String(36), ForeignKey("construction_plans.id", ondelete="CASCADE"), nullable=False,
-           index=True),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("action", String(60), nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("from_status", String(20)),
-    Column("to_status", String(20), nullable=False),
-    Column("department", String(40), nullable=False),
-    Column("unit", String(100)),
-    Column("subject", String(200), nullable=False),
-    Column("reasons", JSON, nullable=False),
-    Column("detail", Text, nullable=False),
-    Column("project_id", String(36)),
 )
 
 outbox, inbox = messaging_tables(metadata)

@@ -1,18 +1,23 @@
-"""Loading and saving construction-plan versions and their decision history: the only place that knows those
-tables' shape."""
+"""Loading and saving construction-plan versions, and their decisions on the service's decision trail: the only
+place that knows the plan table's shape."""
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.approval.adapters.orm import construction_plan_history, construction_plans
+from services.approval.adapters.orm import construction_plans, projects, trail
 from services.approval.adapters.repository import ConcurrentUpdate
 from services.approval.domain.construction_plan import PlanDecision, PlanVersion
 from services.approval.domain.plan_lifecycle import PlanStatus
 from shared.clock import as_utc
+from shared.trail import Decision
+from shared.trail_store import DecisionTrail
 
 MAX_PLANS_LISTED = 200
+CONSTRUCTION_PLAN = "CONSTRUCTION_PLAN"  # what a plan's trail entries are about (a version's id)
 
 
 class PlanRepository:
@@ -64,23 +69,31 @@ class PlanRepository:
                 .values(status=after.status.value, revision=after.revision, record=record))
             if result.rowcount != 1:
                 raise ConcurrentUpdate(after.id)
-        await self.session.execute(insert(construction_plan_history).values(
-            plan_version_id=after.id, at=entry.at, action=entry.action, version=entry.version,
-            from_status=entry.from_status.value if entry.from_status else None, to_status=entry.to_status.value,
-            department=entry.department, unit=entry.unit, subject=entry.subject, reasons=list(entry.reasons),
-            detail=entry.detail, project_id=entry.project_id))
+        classified = entry.project_id is not None and bool((await self.session.execute(
+            select(projects.c.classified).where(projects.c.id == entry.project_id))).scalar())
+        await DecisionTrail(trail, self.session).append(Decision(
+            at=entry.at, department=entry.department, unit=entry.unit, actor=entry.subject, action=entry.action,
+            subject_type=CONSTRUCTION_PLAN, subject_id=after.id, project_id=entry.project_id, rule="R-PLN-1",
+            reason="; ".join(entry.reasons) or None, classified=classified,
+            details=plan_decision_details(entry)))
 
     async def history_of(self, version_ids: list[str]) -> dict[str, list[PlanDecision]]:
-        found: dict[str, list[PlanDecision]] = {version_id: [] for version_id in version_ids}
-        if not version_ids:
-            return found
-        rows = (await self.session.execute(
-            select(construction_plan_history).where(construction_plan_history.c.plan_version_id.in_(version_ids))
-            .order_by(construction_plan_history.c.id))).mappings().all()
-        for r in rows:
-            found[r["plan_version_id"]].append(PlanDecision(
-                at=as_utc(r["at"]), action=r["action"], version=r["version"],
-                from_status=PlanStatus(r["from_status"]) if r["from_status"] else None,
-                to_status=PlanStatus(r["to_status"]), department=r["department"], unit=r["unit"],
-                subject=r["subject"], reasons=tuple(r["reasons"]), detail=r["detail"], project_id=r["project_id"]))
-        return found
+        """Each version's entries of the decision trail, oldest first."""
+        found = await DecisionTrail(trail, self.session).about(CONSTRUCTION_PLAN, version_ids)
+        return {version_id: [plan_decision(entry.decision()) for entry in entries]
+                for version_id, entries in found.items()}
+
+
+def plan_decision_details(entry: PlanDecision) -> dict:
+    return {"version": entry.version, "from_status": entry.from_status.value if entry.from_status else None,
+            "to_status": entry.to_status.value, "reasons": list(entry.reasons), "detail": entry.detail}
+
+
+def plan_decision(content: dict) -> PlanDecision:
+    details = content["details"]
+    return PlanDecision(at=as_utc(datetime.fromisoformat(content["at"])), action=content["action"],
+                        version=details["version"],
+                        from_status=PlanStatus(details["from_status"]) if details["from_status"] else None,
+                        to_status=PlanStatus(details["to_status"]), department=content["department"],
+                        unit=content["unit"], subject=content["actor"], reasons=tuple(details["reasons"]),
+                        detail=details["detail"], project_id=content["project_id"])

@@ -11,12 +11,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, func, select
 
-from services.approval.adapters.orm import history, projects
-from services.approval.adapters.repository import _in_unit
+from services.approval.adapters.orm import projects
+from services.approval.adapters.repository import ProjectRepository, _in_unit
 from services.approval.domain.lifecycle import ProjectStatus
 from services.approval.domain.model import HistoryEntry, Project
 from services.approval.domain.publicity import PUBLIC_HISTORY_ACTIONS, PUBLISHED_STATUSES, PublishedView, published_view
-from shared.clock import as_utc
 
 
 @dataclass(frozen=True)
@@ -84,19 +83,8 @@ class PublishedProjects:
         return [published_view(p, lines.get(p.id, []), year=year) for p, year in found]
 
     async def _public_history(self, project_ids: list[str]) -> dict[str, list[HistoryEntry]]:
-        """The history lines the public view is built from (milestones and change decisions), oldest first."""
-        if not project_ids:
-            return {}
-        rows = (await self.session.execute(
-            select(history.c.project_id, history.c.at, history.c.action, history.c.from_status, history.c.to_status,
-                   history.c.department, history.c.subject, history.c.detail)
-            .where(history.c.project_id.in_(project_ids), history.c.action.in_(PUBLIC_HISTORY_ACTIONS))
-            .order_by(history.c.id))).mappings().all()
-        lines: dict[str, list[HistoryEntry]] = {}
-        for r in rows:
-            lines.setdefault(r["project_id"], []).append(HistoryEntry(
-                at=as_utc(r["at"]), action=r["action"],
-                from_status=ProjectStatus(r["from_status"]) if r["from_status"] else None,
-                to_status=ProjectStatus(r["to_status"]), department=r["department"], unit=None,
-                subject=r["subject"], detail=r["detail"]))
-        return lines
+        """The history lines the public view is built from (milestones and change decisions), oldest first, without
+        who in the unit decided nor the reasons given."""
+        found = await ProjectRepository(self.session).histories(project_ids, actions=PUBLIC_HISTORY_ACTIONS)
+        return {project_id: [line.model_copy(update={"unit": None, "reasons": ()}) for line in lines]
+                for project_id, lines in found.items() if lines}

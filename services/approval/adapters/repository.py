@@ -3,17 +3,39 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import and_, exists, false, func, insert, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.approval.adapters.orm import code_counters, history, project_units, projects, vendor_qualifications
+from services.approval.adapters.orm import code_counters, project_units, projects, trail, vendor_qualifications
 from services.approval.domain.lifecycle import ProjectStatus
 from services.approval.domain.model import HistoryEntry, Project, VendorQualification
 from shared.auth import Identity
 from shared.clock import as_utc
 from shared.db import upsert
+from shared.trail import Decision
+from shared.trail_store import DecisionTrail, entry_from_row
 from shared.visibility import APPLICANTS, OVERSIGHT, SECRECY_CLEARANCE_ROLE, WORKFLOW_BUREAUS
+
+
+PROJECT = "PROJECT"  # what the approval service's trail entries are about
+
+
+def _history_entry(content: dict) -> HistoryEntry:
+    details = content["details"]
+    return HistoryEntry(at=as_utc(datetime.fromisoformat(content["at"])), action=content["action"],
+                        from_status=ProjectStatus(details["from_status"]) if details["from_status"] else None,
+                        to_status=ProjectStatus(details["to_status"]), department=content["department"],
+                        unit=content["unit"], subject=content["actor"], reasons=tuple(details["reasons"]),
+                        detail=details["detail"], rule=content["rule"])
+
+
+async def classified_among(session: AsyncSession, project_ids: Sequence[str]) -> set[str]:
+    """Which of these projects are classified (R-SEC-2): their trail entries are withheld without need to know."""
+    rows = await session.execute(select(projects.c.id).where(projects.c.id.in_(list(project_ids)),
+                                                             projects.c.classified.is_(True)))
+    return set(rows.scalars())
 
 
 class ConcurrentUpdate(Exception):
@@ -73,7 +95,7 @@ class ProjectRepository:
             unit_id=project.unit_id, created_at=project.created_at, **_row(project)))
         await self.session.execute(insert(project_units), [{"project_id": project.id, "unit": unit}
                                                            for unit in dict.fromkeys(project.unit_path)])
-        await self.add_history(project.id, entry)
+        await self.add_history(project.id, entry, classified=project.classified)
 
     async def save(self, before: Project, after: Project, entry: HistoryEntry) -> None:
         result = await self.session.execute(
@@ -81,14 +103,20 @@ class ProjectRepository:
             .values(**_row(after)))
         if result.rowcount != 1:
             raise ConcurrentUpdate(after.id)
-        await self.add_history(after.id, entry)
+        await self.add_history(after.id, entry, classified=after.classified)
 
-    async def add_history(self, project_id: str, entry: HistoryEntry) -> None:
-        await self.session.execute(insert(history).values(
-            project_id=project_id, at=entry.at, action=entry.action,
-            from_status=entry.from_status.value if entry.from_status else None, to_status=entry.to_status.value,
-            department=entry.department, unit=entry.unit, subject=entry.subject, reasons=list(entry.reasons),
-            detail=entry.detail))
+    async def add_history(self, project_id: str, entry: HistoryEntry, *, classified: bool | None = None) -> None:
+        """Chain the entry onto the service's decision trail (R-OVS-1), withheld from readers without need to know
+        when the project is classified (R-SEC-2)."""
+        if classified is None:
+            classified = bool((await self.session.execute(
+                select(projects.c.classified).where(projects.c.id == project_id))).scalar())
+        await DecisionTrail(trail, self.session).append(Decision(
+            at=entry.at, department=entry.department, unit=entry.unit, actor=entry.subject, action=entry.action,
+            subject_type=PROJECT, subject_id=project_id, project_id=project_id, rule=entry.rule,
+            reason="; ".join(entry.reasons) or None, classified=classified,
+            details={"from_status": entry.from_status, "to_status": entry.to_status, "reasons": entry.reasons,
+                     "detail": entry.detail}))
 
     async def get(self, project_id: str, *, lock: bool = False) -> Project | None:
         """With `lock`, the row stays locked until the transaction ends: a consumer recording another bureau's fact
@@ -131,13 +159,22 @@ class ProjectRepository:
         return [Project.model_validate(row.record) for row in rows], total
 
     async def history_of(self, project_id: str) -> list[HistoryEntry]:
-        rows = (await self.session.execute(
-            select(history).where(history.c.project_id == project_id).order_by(history.c.id))).mappings().all()
-        return [HistoryEntry(at=as_utc(r["at"]), action=r["action"],
-                             from_status=ProjectStatus(r["from_status"]) if r["from_status"] else None,
-                             to_status=ProjectStatus(r["to_status"]), department=r["department"], unit=r["unit"],
-                             subject=r["subject"], reasons=tuple(r["reasons"]), detail=r["detail"])
-                for r in rows]
+        """The project's entries of the decision trail, oldest first."""
+        return (await self.histories([project_id]))[project_id]
+
+    async def histories(self, project_ids: Sequence[str], *,
+                        actions: Sequence[str] | None = None) -> dict[str, list[HistoryEntry]]:
+        """Each project's entries of the decision trail (only `actions`, if given), oldest first."""
+        table = trail.entries
+        found: dict[str, list[HistoryEntry]] = {project_id: [] for project_id in project_ids}
+        for start in range(0, len(project_ids), 1000):
+            query = select(table).where(table.c.subject_type == PROJECT,
+                                        table.c.subject_id.in_(list(project_ids[start:start + 1000])))
+            if actions is not None:
+                query = query.where(table.c.action.in_(list(actions)))
+            for row in (await self.session.execute(query.order_by(table.c.seq))).mappings():
+                found[row["subject_id"]].append(_history_entry(entry_from_row(row).decision()))
+        return found
 
     async def vendor_qualifications(self, vendor_ids: Sequence[str]) -> dict[str, VendorQualification]:
         if not vendor_ids:

@@ -99,6 +99,7 @@ class HistoryEntry(Record):
     subject: str
     reasons: tuple[str, ...] = ()
     detail: str = ""
+    rule: str | None = None  # the rule the action is taken under (R-xx)
 
 
 class Project(Record):
@@ -172,7 +173,7 @@ def create(draft: ProjectDraft, *, project_id: str, code: str, actor: Identity, 
     rules.raise_if(rules.draft_problems(draft.name, draft.jurisdiction, draft.investment_estimate,
                                         [(s.source.value, s.amount) for s in draft.fund_sources], ("input",)))
     entry = HistoryEntry(at=now, action="CREATE", from_status=None, to_status=ProjectStatus.DRAFT,
-                         department=actor.department.value, unit=actor.unit, subject=actor.subject)
+                         department=actor.department.value, unit=actor.unit, subject=actor.subject, rule="R-APP-1")
     project = Project(id=project_id, code=code, name=draft.name.strip(), kind=draft.kind,
                       jurisdiction=draft.jurisdiction, unit_id=actor.unit, unit_path=actor.unit_path,
                       investment_estimate=draft.investment_estimate, fund_sources=draft.fund_sources,
@@ -213,7 +214,7 @@ def decide(project: Project, action: Action, payload: Any = None, *, actor: Iden
                                          "version": project.version + 1})
     entry = HistoryEntry(at=now, action=action.value, from_status=project.status, to_status=target,
                          department=actor.department.value, unit=actor.unit, subject=actor.subject,
-                         reasons=tuple(reasons), detail=detail)
+                         reasons=tuple(reasons), detail=detail, rule=transition.rule)
     return updated, entry
 
 

@@ -7,7 +7,8 @@ from typing import Any
 import strawberry
 
 from services.approval import handlers
-from services.approval.adapters.repository import ProjectFilter, ProjectRepository
+from services.approval.adapters import orm
+from services.approval.adapters.repository import ProjectFilter, ProjectRepository, classified_among
 from services.approval.domain import dossier as d
 from services.approval.domain import model
 from services.approval.domain.lifecycle import APPLICANTS, TRANSITIONS, Action
@@ -18,7 +19,9 @@ from services.approval.graphql.published import PublishedProject, PublishedQuery
 from services.approval.graphql.types import HistoryEntry, Project, from_domain, project_loader
 from shared.clock import china_date, utc_now
 from shared.errors import DomainError, Violation
+from shared.auth import Department
 from shared.graphql import Fen, Unauthenticated, UserError, decision, run_command, subgraph_schema
+from shared.trail_graphql import trail_fields
 
 
 @strawberry.type
@@ -101,6 +104,9 @@ class Query(PlanQuery, PublishedQuery):
         return ProjectConnection(edges=edges, total_count=total,
                                  page_info=PageInfo(has_next_page=len(page) > first,
                                                     end_cursor=edges[-1].cursor if edges else None))
+
+    approval_trail, approval_trail_verification = trail_fields("approval", Department.APPROVAL_BUREAU, orm.trail,
+                                                                classified_among)
 
 
 @strawberry.type

@@ -11,7 +11,6 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
-    Index,
     Integer,
     MetaData,
     String,
@@ -21,6 +20,7 @@ from sqlalchemy import (
 )
 
 from shared.outbox import messaging_tables
+from shared.trail_store import trail_tables
 
 metadata = MetaData()
 
@@ -146,23 +146,7 @@ findings = Table(
     Column("published_at", DateTime(timezone=True), nullable=False),
 )
 
-trail = Table(
-    "audit_trail",
-    metadata,
-    # R-OVS-1: one chain; the sequence number is the key, so two appends after the same entry cannot both commit.
-    Column("seq", BigInteger, primary_key=True, autoincrement=False),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("action", String(40), nullable=False),
-    Column("subject_type", String(20), nullable=False),
-    Column("subject_id", String(36), nullable=False),
-    Column("project_id", String(36)),
-    Column("classified", Boolean, nullable=False),
-    Column("content", Text, nullable=False),
-    Column("content_digest", String(64), nullable=False),
-    Column("previous_hash", String(64), nullable=False, unique=True),
-    Column("entry_hash", String(64), nullable=False),
-    Index("ix_audit_trail_subject", "subject_type", "subject_id"),
-    Index("ix_audit_trail_project", "project_id"),
-)
+# R-OVS-1: the decision trail, one hash chain for all of the bureau's decisions (shared.trail_store).
+trail = trail_tables(metadata)
 
 outbox, inbox = messaging_tables(metadata)

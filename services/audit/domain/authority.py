@@ -8,7 +8,7 @@ from enum import Enum
 
 from shared.auth import Department, Identity
 from shared.errors import PermissionDenied
-from shared.visibility import OVERSIGHT, SECRECY_CLEARANCE_ROLE, WORKFLOW_BUREAUS
+from shared.visibility import OVERSIGHT, WORKFLOW_BUREAUS
 
 
 class Command(str, Enum):
@@ -26,10 +26,10 @@ AUDIT_BUREAU_ONLY = frozenset({Department.AUDIT_BUREAU})
 AUTHORITY: dict[Command, frozenset[Department]] = {command: AUDIT_BUREAU_ONLY for command in Command}
 
 # The plans and their draws are published to the bureaus and the oversight bodies (R-AUD-2: checkable); a published
-# frame never holds a classified project. The trail is for the bureau and the oversight bodies (R-OVS-1), and so is
-# the evidence behind a finding.
+# frame never holds a classified project. The evidence behind a finding is for the bureau and the oversight bodies
+# (the decision trail's readers are shared.trail_graphql's).
 PLAN_READERS = tuple(sorted(WORKFLOW_BUREAUS | OVERSIGHT, key=lambda d: d.value))
-TRAIL_READERS = tuple(sorted(OVERSIGHT | {Department.AUDIT_BUREAU}, key=lambda d: d.value))
+EVIDENCE_READERS = tuple(sorted(OVERSIGHT | {Department.AUDIT_BUREAU}, key=lambda d: d.value))
 
 
 def authorize(actor: Identity, command: Command) -> None:
@@ -42,9 +42,5 @@ def authorize(actor: Identity, command: Command) -> None:
 
 
 def may_read_evidence(actor: Identity) -> bool:
-    return actor.department in TRAIL_READERS
+    return actor.department in EVIDENCE_READERS
 
-
-def may_read_classified_content(actor: Identity) -> bool:
-    """Need to know for a classified project's trail content (R-SEC-2): the bureau, or cleared oversight."""
-    return actor.department is Department.AUDIT_BUREAU or SECRECY_CLEARANCE_ROLE in actor.roles

@@ -11,10 +11,10 @@ from enum import Enum
 
 from services.audit.domain.authority import Command
 from services.audit.domain.plan import AuditPlan, PlanReason, PopulationMember
-from services.audit.domain.trail import Decision, SubjectType
 from shared.auth import Identity
 from shared.errors import refuse
 from shared.events import ViolationType
+from shared.trail import Decision
 
 # R-FIN-4: the findings of misuse of earmarked funds, on which Finance reduces, stops or recovers funds.
 FUND_VIOLATIONS = frozenset(ViolationType) - {ViolationType.OTHER}
@@ -87,11 +87,11 @@ class Finding:
 
 def _line(actor: Identity, command: Command, engagement: Engagement, now: datetime, subject_type: str = "",
           subject_id: str = "", reason: str | None = None, **details) -> Decision:
-    return Decision(at=now, department=actor.department.value, unit=actor.unit, actor=actor.subject,
-                    action=command.value, subject_type=subject_type or SubjectType.ENGAGEMENT,
-                    subject_id=subject_id or engagement.id, project_id=engagement.project_id,
-                    classified=engagement.classified, reason=reason,
-                    details={"engagement_id": engagement.id, "status": engagement.status.value, **details})
+    """The trail entry of a step (R-OVS-1), citing the step's rule; classified with the project (R-SEC-2)."""
+    return Decision.by(actor, at=now, action=command.value, subject_type=subject_type or "ENGAGEMENT",
+                       subject_id=subject_id or engagement.id, project_id=engagement.project_id,
+                       rule=TRANSITIONS[command].rule, classified=engagement.classified, reason=reason,
+                       details={"engagement_id": engagement.id, "status": engagement.status.value, **details})
 
 
 def open_engagement(member: PopulationMember | None, plan: AuditPlan | None, existing: Engagement | None, *,
@@ -148,7 +148,7 @@ def publish_finding(engagement: Engagement, finding: FindingInput, *, finding_id
     updated = replace(engagement, status=transition.target, version=engagement.version + 1)
     published = Finding(finding_id, engagement.id, engagement.project_id, finding.violation_type, finding.amount,
                         summary, evidence, now)
-    line = _line(actor, transition.command, updated, now, SubjectType.FINDING, finding_id, summary,
+    line = _line(actor, transition.command, updated, now, "FINDING", finding_id, summary,
                  violation_type=finding.violation_type.value, amount=finding.amount, evidence=list(evidence))
     return updated, published, line
 

@@ -19,11 +19,11 @@ from services.audit.domain.sampling.commitment import Commitment, commitment_ter
 from services.audit.domain.sampling.errors import DrawError
 from services.audit.domain.sampling.frame import FrameItem, frame_digest
 from services.audit.domain.sampling.methods import DrawResult, Method, Stratification, draw, parse_proportion
-from services.audit.domain.trail import Decision, SubjectType
 from shared.auth import Identity
 from shared.errors import DomainError, refuse
 from shared.jurisdictions import JURISDICTIONS
 from shared.money import MAJOR_THRESHOLD_FEN
+from shared.trail import Decision
 
 FIRST_YEAR = 2020  # the measures date from 2020
 
@@ -126,8 +126,8 @@ def _refused(error: DrawError, *prefix: str) -> DomainError:
 
 
 def _decision(actor: Identity, action: str, plan_id: str, now: datetime, **details) -> Decision:
-    return Decision(at=now, department=actor.department.value, unit=actor.unit, actor=actor.subject, action=action,
-                    subject_type=SubjectType.PLAN, subject_id=plan_id, details=details)
+    return Decision.by(actor, at=now, action=action, subject_type="PLAN", subject_id=plan_id, rule="R-AUD-2",
+                       details=details)
 
 
 def check_scope(jurisdiction: str, year: int, current_year: int) -> None:

@@ -1,29 +1,27 @@
-"""Reading plans, engagements and the trail for a caller: what they may see of each, built into GraphQL types."""
+"""Reading plans and engagements for a caller: what they may see of each, built into GraphQL types."""
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from services.audit.adapters.engagements import EngagementRepository
 from services.audit.adapters.orm import register_entries
-from services.audit.adapters.trail import TrailRepository
-from services.audit.domain.authority import may_read_classified_content, may_read_evidence
+from services.audit.domain.authority import may_read_evidence
 from services.audit.domain.engagement import Engagement, EngagementStatus
 from services.audit.domain.plan import AuditPlan as PlanModel
 from services.audit.domain.plan import PlanStatus, PopulationMember, PopulationRole
 from services.audit.domain.sampling.document import build_document
 from services.audit.domain.sampling.methods import parse_proportion
 from services.audit.domain.sampling.report import reconcile
-from services.audit.domain.trail import TrailEntry, verify_chain
 from services.audit.graphql import types
 from shared.auth import Identity
 from shared.visibility import can_see_project
 
 
-async def _now_classified(session, project_ids: list[str]) -> set[str]:
+async def classified_among(session, project_ids) -> set[str]:
     """Projects the register now knows as classified (a decision may have come after the population froze)."""
     found: set[str] = set()
     for start in range(0, len(project_ids), 1000):
-        chunk = project_ids[start:start + 1000]
+        chunk = list(project_ids[start:start + 1000])
         found |= set((await session.execute(select(register_entries.c.project_id).where(
             register_entries.c.project_id.in_(chunk), register_entries.c.classified.is_(True)))).scalars())
     return found
@@ -31,7 +29,7 @@ async def _now_classified(session, project_ids: list[str]) -> set[str]:
 
 async def plan_for_caller(session, plan: PlanModel, members: list[PopulationMember],
                           identity: Identity) -> types.AuditPlan:
-    classified_now = await _now_classified(session, [m.project_id for m in members])
+    classified_now = await classified_among(session, [m.project_id for m in members])
 
     def visible(member: PopulationMember) -> bool:
         return can_see_project(identity, unit_path=member.unit_path,
@@ -63,24 +61,6 @@ async def engagements_for_caller(session, status: EngagementStatus | None, limit
     evidence = may_read_evidence(identity)
     return [types.engagement_type(e, [types.finding_type(f, evidence) for f in findings.get(e.project_id, [])])
             for e in found]
-
-
-def _as_read_by(entry: TrailEntry, identity: Identity) -> TrailEntry:
-    return entry if not entry.classified or may_read_classified_content(identity) else entry.withheld()
-
-
-async def trail_for_caller(session, after_seq: int, limit: int, identity: Identity) -> list[types.AuditTrailEntry]:
-    entries = await TrailRepository(session).entries(after_seq, limit)
-    return [types.trail_entry(_as_read_by(entry, identity)) for entry in entries]
-
-
-async def verify_trail_for_caller(session, identity: Identity) -> types.AuditTrailVerification:
-    entries = await TrailRepository(session).entries()
-    report = verify_chain(_as_read_by(entry, identity) for entry in entries)
-    return types.AuditTrailVerification(
-        intact=report.intact, checked=report.checked, withheld=report.withheld, head_seq=report.head_seq,
-        head_hash=report.head_hash, broken_at_seq=report.broken.seq if report.broken else None,
-        problem=report.broken.problem if report.broken else None)
 
 
 async def engagement_for_caller(session, engagement: Engagement, identity: Identity) -> types.AuditEngagement:

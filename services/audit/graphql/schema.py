@@ -1,5 +1,5 @@
 """The audit subgraph: contributes the Audit Bureau's register entry and audit status to the federated `Project`,
-and serves the annual plans with their draws, the engagements and the audit trail."""
+and serves the annual plans with their draws, the engagements and the decision trail."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,9 +7,10 @@ from datetime import datetime
 import strawberry
 from sqlalchemy import select
 
+from services.audit.adapters import orm
 from services.audit.adapters.orm import register_entries
 from services.audit.adapters.plans import PlanRepository
-from services.audit.domain.authority import PLAN_READERS, TRAIL_READERS
+from services.audit.domain.authority import PLAN_READERS
 from services.audit.domain.register import in_certainty_scope
 from services.audit.graphql import loaders, reads
 from services.audit.graphql.mutations import Mutation
@@ -17,14 +18,13 @@ from services.audit.graphql.published import PublishedProject
 from services.audit.graphql.types import (
     AuditEngagement,
     AuditPlan,
-    AuditTrailEntry,
-    AuditTrailVerification,
     EngagementStatusEnum,
     ProjectAudit,
 )
 from shared.auth import Department
 from shared.clock import as_utc
 from shared.graphql import Fen, restricted, subgraph_schema
+from shared.trail_graphql import trail_fields
 
 
 def _limit(first: int, ceiling: int = 1000) -> int:
@@ -117,17 +117,8 @@ class Query:
         async with info.context.runtime.sessions() as session:
             return await reads.engagements_for_caller(session, status, _limit(first), info.context.identity)
 
-    @restricted(TRAIL_READERS, action="reading the audit trail",
-                description="R-OVS-1: the Audit Bureau's hash-chained audit trail, entries after `afterSeq`.")
-    async def audit_trail(self, info: strawberry.Info, after_seq: int = 0, first: int = 100) -> list[AuditTrailEntry]:
-        async with info.context.runtime.sessions() as session:
-            return await reads.trail_for_caller(session, max(0, after_seq), _limit(first), info.context.identity)
-
-    @restricted(TRAIL_READERS, action="verifying the audit trail",
-                description="R-OVS-1: walk the whole audit trail and report the first broken link, if any.")
-    async def audit_trail_verification(self, info: strawberry.Info) -> AuditTrailVerification:
-        async with info.context.runtime.sessions() as session:
-            return await reads.verify_trail_for_caller(session, info.context.identity)
+    audit_trail, audit_trail_verification = trail_fields("audit", Department.AUDIT_BUREAU, orm.trail,
+                                                          reads.classified_among)
 
 
 def create_schema() -> strawberry.federation.Schema:

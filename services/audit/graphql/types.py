@@ -13,7 +13,6 @@ from services.audit.domain.plan import PlanReason, PlanStatus, PopulationMember
 from services.audit.domain.sampling.commitment import CommitmentKind
 from services.audit.domain.sampling.methods import Method, Stratification
 from services.audit.domain.sampling.report import Reconciliation, StratumLine, Tally
-from services.audit.domain.trail import TrailEntry
 from shared.events import ViolationType
 from shared.graphql import Fen
 
@@ -194,40 +193,3 @@ class ProjectAudit:
     engagement_status: EngagementStatusEnum | None
     engagement: AuditEngagement | None
     findings: list[AuditFinding]
-
-
-@strawberry.type(description="One entry of the Audit Bureau's hash-chained audit trail (R-OVS-1). The content of "
-                             "an entry about a classified project is withheld from readers without need to know.")
-class AuditTrailEntry:
-    seq: int
-    classified: bool
-    content: str | None = strawberry.field(description="Canonical JSON: at, department, unit, actor, action, "
-                                                       "subject, project, reason, details.")
-    at: datetime | None
-    action: str | None
-    actor: str | None
-    reason: str | None
-    content_digest: str
-    previous_hash: str
-    entry_hash: str
-
-
-def trail_entry(entry: TrailEntry) -> AuditTrailEntry:
-    content = json.loads(entry.content) if entry.content is not None else {}
-    return AuditTrailEntry(seq=entry.seq, classified=entry.classified, content=entry.content,
-                           at=datetime.fromisoformat(content["at"]) if content else None,
-                           action=content.get("action"), actor=content.get("actor"), reason=content.get("reason"),
-                           content_digest=entry.content_digest, previous_hash=entry.previous_hash,
-                           entry_hash=entry.entry_hash)
-
-
-@strawberry.type(description="The result of walking the audit trail's chain.")
-class AuditTrailVerification:
-    intact: bool
-    checked: int
-    withheld: int = strawberry.field(description="Entries whose links were checked but whose content you may not "
-                                                 "see.")
-    head_seq: int
-    head_hash: str
-    broken_at_seq: int | None
-    problem: str | None

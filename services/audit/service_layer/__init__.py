@@ -1,5 +1,5 @@
 """The audit service's commands: one function per command, each inside one unit of work, so that the state change,
-its audit-trail entry and its outbox event commit together, or nothing does."""
+its decision-trail entry and its outbox event commit together, or nothing does."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
@@ -17,8 +17,8 @@ T = TypeVar("T")
 
 async def in_unit_of_work(uow_factory: UowFactory, work: Callable[[UnitOfWork], Awaitable[T]], *, field: str,
                           attempts: int = 3) -> T:
-    """Run `work` and commit. If another decision got in first (the same record, or the same place in the audit
-    trail's chain), decide again on the fresh state: the rules are re-checked, so a retry succeeds only if allowed.
+    """Run `work` and commit. If another decision got in first on the same record, decide again on the fresh state:
+    the rules are re-checked, so a retry succeeds only if allowed.
     A refusal (DomainError) propagates at once and the transaction is rolled back: nothing is written."""
     for _attempt in range(attempts):
         try:

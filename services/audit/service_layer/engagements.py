@@ -6,7 +6,7 @@ import uuid
 
 from services.audit.adapters.engagements import EngagementRepository
 from services.audit.adapters.plans import PlanRepository
-from services.audit.adapters.trail import TrailRepository
+from services.audit.adapters import orm
 from services.audit.domain import engagement as rules
 from services.audit.domain.authority import Command, authorize
 from services.audit.domain.engagement import Engagement, Finding, FindingInput
@@ -15,6 +15,7 @@ from shared.auth import Identity
 from shared.clock import utc_now
 from shared.errors import NotFound
 from shared.events import AuditFindingPublished
+from shared.trail_store import DecisionTrail
 from shared.uow import UnitOfWork
 
 # An event leaves the secrecy boundary (R-SEC-2): a classified project's finding travels without its text.
@@ -39,7 +40,7 @@ async def open_engagement(uow_factory: UowFactory, project_id: str, actor: Ident
         engagement, line = rules.open_engagement(member, plan, existing, engagement_id=str(uuid.uuid4()),
                                                  actor=actor, now=utc_now())
         await repository.add(engagement)
-        await TrailRepository(uow.session).append(line)
+        await DecisionTrail(orm.trail, uow.session).append(line)
         return engagement
 
     return await in_unit_of_work(uow_factory, work, field="projectId")
@@ -51,7 +52,7 @@ async def _step(uow_factory: UowFactory, engagement_id: str, decide) -> Engageme
         engagement = await _engagement(repository, engagement_id)
         updated, line = decide(engagement, utc_now())
         await repository.save(engagement, updated)
-        await TrailRepository(uow.session).append(line)
+        await DecisionTrail(orm.trail, uow.session).append(line)
         return updated
 
     return await in_unit_of_work(uow_factory, work, field="engagementId")
@@ -81,7 +82,7 @@ async def publish_finding(uow_factory: UowFactory, engagement_id: str, finding: 
                                                          actor=actor, now=now)
         await repository.save(engagement, updated)
         await repository.add_finding(published)
-        await TrailRepository(uow.session).append(line)
+        await DecisionTrail(orm.trail, uow.session).append(line)
         await uow.emit(AuditFindingPublished(
             finding_id=published.id, engagement_id=engagement.id, project_id=engagement.project_id,
             violation_type=published.violation_type, amount=published.amount,

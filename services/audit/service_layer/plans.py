@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from services.audit.adapters.plans import PlanRepository
-from services.audit.adapters.trail import TrailRepository
+from services.audit.adapters import orm
 from services.audit.domain import plan as plan_rules
 from services.audit.domain.authority import Command, authorize
 from services.audit.domain.plan import AuditPlan, CommitDraw, PopulationMember
@@ -15,6 +15,7 @@ from shared.auth import Identity
 from shared.clock import CHINA, budget_year, utc_now
 from shared.errors import NotFound
 from shared.events import AuditDrawCommitted, AuditDrawRevealed
+from shared.trail_store import DecisionTrail
 from shared.uow import UnitOfWork
 
 
@@ -44,7 +45,7 @@ async def commit_draw(uow_factory: UowFactory, command: CommitDraw, actor: Ident
         plan, members, line = plan_rules.commit(command, facts, plan_id=str(uuid.uuid4()), actor=actor, now=now,
                                                 current_year=budget_year(now))
         await repository.add(plan, members)
-        await TrailRepository(uow.session).append(line)
+        await DecisionTrail(orm.trail, uow.session).append(line)
         c = plan.commitment
         await uow.emit(AuditDrawCommitted(
             draw_id=plan.id, jurisdiction=c.jurisdiction, year=c.year, proportion=c.proportion,
@@ -71,7 +72,7 @@ async def reveal_draw(uow_factory: UowFactory, plan_id: str, seed: str, randomne
         updated, members, result, line = plan_rules.reveal(plan, await repository.members(plan_id), seed,
                                                            randomness_source, actor=actor, now=now)
         await repository.save_drawn(plan, updated, result.selected_ids)
-        await TrailRepository(uow.session).append(line)
+        await DecisionTrail(orm.trail, uow.session).append(line)
         await uow.emit(AuditDrawRevealed(
             draw_id=plan.id, jurisdiction=plan.jurisdiction, year=plan.year, seed=updated.seed,
             selection_digest=updated.selection_digest, selected_count=updated.selected_count,

@@ -1,8 +1,7 @@
 """The finance service's tables for asset registration (R-FIN-7): one registration row per accepted project that
-has seen an asset decision (locked by each of them, holding the head of its trail chain), its asset lines, and
-Finance's reminders.
+has seen an asset decision (locked by each of them, so they take turns), its asset lines, and Finance's reminders.
 
-Kept in step with migration 0005 (`migrations/versions/0005_asset_registration.py`).
+Kept in step with migrations 0005 (`migrations/versions/0005_asset_registration.py`) and 0006 (no trail head).
 """
 from __future__ import annotations
 
@@ -31,7 +30,6 @@ asset_registrations = Table(
     Column("reminder_count", Integer, nullable=False, server_default="0"),
     Column("last_reminded_at", DateTime(timezone=True)),
     Column("version", Integer, nullable=False, server_default="1"),
-    Column("trail_hash", String(64)),
 )
 
 project_assets = Table(

@@ -61,7 +61,7 @@ def _registration(project_id: str, row, lines: list[AssetLine]) -> AssetRegistra
         project_id, lines=tuple(lines), completed_at=_utc(row["completed_at"]),
         completed_by=Actor(**row["completed_by"]) if row["completed_by"] else None,
         completion_note=row["completion_note"], reminder_count=row["reminder_count"],
-        last_reminded_at=_utc(row["last_reminded_at"]), version=row["version"], trail_hash=row["trail_hash"])
+        last_reminded_at=_utc(row["last_reminded_at"]), version=row["version"])
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ class AssetRepository:
             asset_registrations.c.project_id == registration.project_id).values(
             completed_at=registration.completed_at, completed_by=completed_by,
             completion_note=registration.completion_note, reminder_count=registration.reminder_count,
-            last_reminded_at=registration.last_reminded_at, trail_hash=registration.trail_hash))
+            last_reminded_at=registration.last_reminded_at))
 
     async def add_line(self, line: AssetLine) -> None:
         await self.session.execute(insert(project_assets).values(

@@ -8,7 +8,6 @@ project's money happen one after another on current figures.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import and_, bindparam, delete, insert, select, update
@@ -27,8 +26,7 @@ LOCK = (update(ledgers).where(ledgers.c.project_id == bindparam("pid")).values(v
 def _ledger(row) -> Ledger:
     return Ledger(project_id=row["project_id"], approved_budget=row["approved_budget"],
                   reductions=row["reductions"], paid=row["paid"], recovery_ordered=row["recovery_ordered"],
-                  payments_stopped=bool(row["payments_stopped"]), version=row["version"],
-                  trail_hash=row["trail_hash"])
+                  payments_stopped=bool(row["payments_stopped"]), version=row["version"])
 
 
 def _allocation(row) -> Allocation:
@@ -50,8 +48,7 @@ class LedgerRepository:
         """Write a ledger this transaction holds locked."""
         await self.session.execute(update(ledgers).where(ledgers.c.project_id == ledger.project_id).values(
             approved_budget=ledger.approved_budget, reductions=ledger.reductions, paid=ledger.paid,
-            recovery_ordered=ledger.recovery_ordered, payments_stopped=ledger.payments_stopped,
-            trail_hash=ledger.trail_hash))
+            recovery_ordered=ledger.recovery_ordered, payments_stopped=ledger.payments_stopped))
 
     async def get_many(self, project_ids: Sequence[str]) -> dict[str, Ledger]:
         if not project_ids:
@@ -131,6 +128,3 @@ class LedgerRepository:
             .order_by(allocations.c.project_id))).all()
         return [(project_id, amount) for project_id, amount in rows]
 
-
-def with_head(ledger: Ledger, head: str | None) -> Ledger:
-    return replace(ledger, trail_hash=head)

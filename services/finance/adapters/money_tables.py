@@ -1,6 +1,6 @@
 """The finance service's tables for a project's money after the budget review: the ledger (one row per project,
 locked by every money decision), yearly allocations, the special-fund plans, payments, sanctions, settlement,
-rewards, spot checks, the facts other bureaus reported, and the hash-chained money trail.
+rewards, spot checks and the facts other bureaus reported (the money trail is on the decision trail: orm.trail).
 
 Kept in step with migration 0003 (`migrations/versions/0003_fund_plans_and_payments.py`).
 """
@@ -35,7 +35,6 @@ ledgers = Table(
     Column("recovery_ordered", BigInteger, nullable=False, server_default="0"),
     Column("payments_stopped", Boolean, nullable=False, server_default=false()),
     Column("version", Integer, nullable=False, server_default="1"),
-    Column("trail_hash", String(64)),
     # The last line of defence against overspending (R-FIN-1); the ledger lock is the first.
     CheckConstraint("paid >= 0 AND reductions >= 0 AND recovery_ordered >= 0", name="ck_ledger_not_negative"),
     CheckConstraint("paid = 0 OR paid + reductions <= approved_budget", name="ck_ledger_within_budget"),
@@ -67,7 +66,6 @@ plans = Table(
     Column("return_reason", Text),
     Column("signatures", JSON, nullable=False),
     Column("version", Integer, nullable=False, server_default="1"),
-    Column("trail_hash", String(64)),
     UniqueConstraint("jurisdiction", "year", name="uq_special_fund_plan_jurisdiction_year"),
 )
 
@@ -190,20 +188,4 @@ spot_checks = Table(
     Column("irregularities_found", Boolean),
     Column("result", Text),
     Column("concluded_by", JSON),
-)
-
-trail = Table(
-    "finance_trail",
-    metadata,
-    Column("id", BIGINT_ID, primary_key=True, autoincrement=True),
-    Column("chain", String(80), nullable=False, index=True),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("action", String(60), nullable=False),
-    Column("department", String(40), nullable=False),
-    Column("unit", String(100)),
-    Column("subject", String(200), nullable=False),
-    Column("detail", JSON, nullable=False),
-    Column("reason", Text),
-    Column("previous_hash", String(64)),
-    Column("entry_hash", String(64), nullable=False),
 )

@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 
 from shared.outbox import messaging_tables
+from shared.trail_store import trail_tables
 
 metadata = MetaData()
 BIGINT_ID = BigInteger().with_variant(Integer, "sqlite")
@@ -86,24 +87,8 @@ budget_lines = Table(
     CheckConstraint("approved_amount <= requested_amount", name="ck_budget_line_approved_within_requested"),
 )
 
-decisions = Table(
-    "budget_review_decisions",
-    metadata,
-    Column("id", BIGINT_ID, primary_key=True, autoincrement=True),
-    Column("case_id", String(36), ForeignKey("budget_reviews.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("project_id", String(36), nullable=False, index=True),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("action", String(60), nullable=False),
-    Column("from_status", String(40)),
-    Column("to_status", String(40), nullable=False),
-    Column("department", String(40), nullable=False),
-    Column("unit", String(100)),
-    Column("subject", String(200), nullable=False),
-    Column("detail", JSON, nullable=False),
-    Column("reason", Text),
-    Column("previous_hash", String(64)),
-    Column("entry_hash", String(64), nullable=False),
-)
+# R-OVS-1: every decision of the service (budget reviews, money, plans) on one hash chain (shared.trail_store).
+trail = trail_tables(metadata)
 
 secrecy_status = Table(
     "finance_secrecy_status",

@@ -30,7 +30,7 @@ def _plan(row, lines) -> SpecialFundPlan:
         id=row["id"], jurisdiction=row["jurisdiction"], year=row["year"], status=PlanStatus(row["status"]),
         lines=tuple(lines), signatures=signatures, drafted_at=_utc(row["drafted_at"]),
         submitted_at=_utc(row["submitted_at"]), decided_at=_utc(row["decided_at"]),
-        return_reason=row["return_reason"], version=row["version"], trail_hash=row["trail_hash"])
+        return_reason=row["return_reason"], version=row["version"])
 
 
 class PlanRepository:
@@ -81,4 +81,4 @@ class PlanRepository:
     def _values(plan: SpecialFundPlan) -> dict:
         return dict(status=plan.status.value, drafted_at=plan.drafted_at, submitted_at=plan.submitted_at,
                     decided_at=plan.decided_at, return_reason=plan.return_reason, signatures=_signatures(plan),
-                    version=plan.version, trail_hash=plan.trail_hash)
+                    version=plan.version)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.finance.adapters import history
+from services.finance.adapters import trail_store
 from services.finance.adapters.money_tables import ledgers
 from services.finance.adapters.orm import (
     budget_lines,
@@ -95,7 +95,8 @@ class BudgetReviewRepository:
         await self._save_opinion(case)
         await self._save_lines(BudgetReviewCase(case.id, case.project_id, case.status, case.opened_at), case,
                                entries[-1].at if entries else case.opened_at)
-        await history.append(self.session, case_id=case.id, project_id=case.project_id, entries=entries)
+        await trail_store.append_case_decisions(self.session, case_id=case.id, project_id=case.project_id,
+                                                entries=entries)
         return True
 
     async def save(self, before: BudgetReviewCase, after: BudgetReviewCase, entries: Sequence[Decision]) -> None:
@@ -110,10 +111,11 @@ class BudgetReviewRepository:
         if after.opinion != before.opinion:
             await self._save_opinion(after, replace=True)
         await self._save_lines(before, after, entries[-1].at if entries else after.opened_at)
-        await history.append(self.session, case_id=after.id, project_id=after.project_id, entries=entries)
+        await trail_store.append_case_decisions(self.session, case_id=after.id, project_id=after.project_id,
+                                                entries=entries)
 
-    async def history_of(self, case_id: str) -> list[history.ChainedDecision]:
-        return await history.history_of(self.session, case_id)
+    async def history_of(self, case_id: str) -> list[trail_store.ChainedDecision]:
+        return await trail_store.case_history(self.session, case_id)
 
     async def secrecy_facts(self, project_id: str) -> tuple[SecrecyFacts, bool]:
         """The secrecy facts Finance holds for a project, and whether a row exists yet."""

@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import Enum
 
 from services.finance.domain.history import Actor
-from services.finance.domain.trail import TrailEntry
+from services.finance.domain.trail import Subject, TrailEntry
 from services.finance.domain.wording import clean
 from shared.errors import DomainError, Violation
 from shared.money import MAX_FEN
@@ -27,9 +27,9 @@ QUANTITY_MAX = 10_000_000
 LINES_MAX = 1000  # lines of one project, withdrawn ones included: the register stays readable in one answer
 
 
-def asset_chain(project_id: str) -> str:
-    """The project's asset decisions form their own chain of Finance's trail (R-OVS-1), beside its money's."""
-    return f"assets:{project_id}"
+def asset_chain(project_id: str) -> Subject:
+    """The project's asset decisions, on Finance's trail (R-OVS-1) beside its money's."""
+    return Subject("ASSET_REGISTRATION", project_id, project_id)
 
 
 class AssetCategory(str, Enum):
@@ -122,7 +122,6 @@ class AssetRegistration:
     reminder_count: int = 0
     last_reminded_at: datetime | None = None
     version: int = 1
-    trail_hash: str | None = None
 
     @property
     def active_lines(self) -> tuple[AssetLine, ...]:

@@ -42,7 +42,6 @@ class Ledger:
     recovery_ordered: int = 0  # RECOVER sanctions (追回)
     payments_stopped: bool = False  # a STOP_PAYMENTS sanction (停止拨付)
     version: int = 1
-    trail_hash: str | None = None
 
     @property
     def effective_budget(self) -> int:

@@ -72,7 +72,6 @@ class SpecialFundPlan:
     decided_at: datetime | None = None
     return_reason: str | None = None
     version: int = 1
-    trail_hash: str | None = None
 
     @property
     def total(self) -> int:

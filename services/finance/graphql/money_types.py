@@ -47,7 +47,7 @@ class MoneyDecision:
     actor: str
     detail: JSON
     reason: str | None
-    entry_hash: str = strawberry.field(description="SHA-256 chaining this entry to the one before it.")
+    entry_hash: str = strawberry.field(description="This entry's hash on Finance's decision trail (financeTrail).")
 
 
 @strawberry.type(description="A year of the application's expenditure plan (R-APP-3), as the technical review "

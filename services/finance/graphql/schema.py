@@ -6,6 +6,7 @@ from __future__ import annotations
 import strawberry
 
 from services.finance import commands
+from services.finance.adapters import orm, trail_store
 from services.finance.adapters.repository import BudgetReviewRepository
 from services.finance.domain.budget_review import BudgetReviewCase, BudgetReviewStatus, LineCategory
 from services.finance.domain.lifecycle import TRANSITIONS, Action
@@ -21,6 +22,7 @@ from services.finance.graphql.types import (
 )
 from shared.auth import Department
 from shared.graphql import Fen, UserError, decision, restricted, run_command, subgraph_schema
+from shared.trail_graphql import trail_fields
 
 
 @strawberry.type
@@ -44,6 +46,9 @@ class Query(MoneyQuery, AssetQuery):
                 status=BudgetReviewStatus(status.value) if status is not None else None,
                 limit=max(1, min(first, 200)))
         return [from_domain(case) for case in cases]
+
+    finance_trail, finance_trail_verification = trail_fields("finance", Department.FINANCE_BUREAU, orm.trail,
+                                                              trail_store.classified_among)
 
 
 @strawberry.type

@@ -38,7 +38,7 @@ class BudgetReviewDecision:
     actor: str
     detail: JSON
     reason: str | None
-    entry_hash: str = strawberry.field(description="SHA-256 chaining this entry to the one before it.")
+    entry_hash: str = strawberry.field(description="This entry's hash on Finance's decision trail (financeTrail).")
 
 
 @strawberry.type(description="A budget-review case (预算评审, R-REV-2).")

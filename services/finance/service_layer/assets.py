@@ -1,6 +1,6 @@
 """Asset registration (R-FIN-7): the construction unit's commands on its accepted project's asset register, and
-Finance's reminder, each in one unit of work: the register, its trail entries (chain `assets:<project>`) and any
-outbox event commit together, or nothing does."""
+Finance's reminder, each in one unit of work: the register, its entries on Finance's decision trail and any outbox
+event commit together, or nothing does."""
 from __future__ import annotations
 
 import uuid
@@ -70,9 +70,8 @@ async def _open(uow: UnitOfWork, project_id: str, command: Command, actor: Ident
 async def _record(uow: UnitOfWork, register: _Register, registration: assets.AssetRegistration,
                   entries: list[TrailEntry]) -> None:
     """Save the locked registration with its trail entries chained on (R-OVS-1)."""
-    head = await trail_store.append(uow.session, assets.asset_chain(registration.project_id),
-                                    registration.trail_hash, entries)
-    await register.repository.save(replace(registration, trail_hash=head))
+    await trail_store.append(uow.session, assets.asset_chain(registration.project_id), entries)
+    await register.repository.save(registration)
 
 
 async def register_asset(uow_factory: UowFactory, project_id: str, details: assets.AssetDetails,

@@ -3,7 +3,6 @@ and the retry of a command that lost a race."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import replace
 from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
@@ -31,11 +30,10 @@ async def lock_ledger(uow: UnitOfWork, project_id: str, field: str = "projectId"
 
 async def write_ledger(uow: UnitOfWork, ledgers: LedgerRepository, ledger: Ledger,
                        entries: Sequence[TrailEntry]) -> Ledger:
-    """Save the locked ledger with its trail entries chained on (R-OVS-1)."""
-    head = await trail_store.append(uow.session, project_chain(ledger.project_id), ledger.trail_hash, entries)
-    updated = replace(ledger, trail_hash=head)
-    await ledgers.save(updated)
-    return updated
+    """Save the locked ledger with its entries on the decision trail (R-OVS-1)."""
+    await ledgers.save(ledger)
+    await trail_store.append(uow.session, project_chain(ledger.project_id), entries)
+    return ledger
 
 
 async def note_on_trail(uow: UnitOfWork, project_id: str, entry: TrailEntry) -> None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from services.finance.adapters import trail_store
 from services.finance.adapters.ledgers import LedgerRepository
@@ -30,13 +30,11 @@ class SetFundAllocation:
 
 async def _save_plan(uow: UnitOfWork, plans: PlanRepository, before: sfp.SpecialFundPlan | None,
                      after: sfp.SpecialFundPlan, entry) -> sfp.SpecialFundPlan:
-    head = await trail_store.append(uow.session, plan_chain(after.jurisdiction, after.year),
-                                    before.trail_hash if before else None, [entry])
-    after = replace(after, trail_hash=head)
     if before is None:
         await plans.add(after)
     else:
         await plans.save(before, after)  # ConcurrentUpdate if someone saved the plan since we read it
+    await trail_store.append(uow.session, plan_chain(after.jurisdiction, after.year), [entry])
     return after
 
 

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Boolean,
     Column,
     Date,
     DateTime,
     ForeignKey,
-    Index,
     Integer,
     MetaData,
     String,
     Table,
     Text,
-    UniqueConstraint,
 )
 
 from shared.outbox import messaging_tables
+from shared.trail_store import trail_tables
 
 metadata = MetaData()
 
@@ -98,25 +96,7 @@ vendor_qualifications = Table(
     Column("version", Integer, nullable=False),
 )
 
-decisions = Table(
-    "secrecy_decisions",
-    metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
-    Column("subject_type", String(20), nullable=False),
-    Column("subject_id", String(100), nullable=False),
-    Column("action", String(60), nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("department", String(40), nullable=False),
-    Column("unit", String(100)),
-    Column("actor", String(200), nullable=False),
-    Column("reasons", JSON, nullable=False),
-    Column("details", JSON, nullable=False),
-    # R-OVS-1: each subject's lines form a hash chain; one line per predecessor keeps the chain linear even when
-    # two transactions append to the same subject at once (the second fails and is retried).
-    Column("previous_hash", String(64), nullable=False),
-    Column("entry_hash", String(64), nullable=False),
-    Index("ix_secrecy_decisions_subject", "subject_type", "subject_id"),
-    UniqueConstraint("subject_type", "subject_id", "previous_hash", name="uq_secrecy_decisions_chain"),
-)
+# R-OVS-1: the decision history is the service's hash-chained decision trail (shared.trail_store).
+trail = trail_tables(metadata)
 
 outbox, inbox = messaging_tables(metadata)

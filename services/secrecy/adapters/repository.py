@@ -3,17 +3,22 @@ these tables' shape. Updates are optimistic: a row changed by somebody else sinc
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.secrecy.adapters.orm import classifications, decisions, evaluations, pre_use_reviews, secrecy_reviews
-from services.secrecy.domain.history import GENESIS, Decision, SubjectType, decision_hash
-from services.secrecy.domain.classification import ClassificationStatus, RegisterEntry, SecrecyLevel
+from services.secrecy.adapters.orm import classifications, evaluations, pre_use_reviews, secrecy_reviews, trail
+from services.secrecy.domain.authority import RULES
+from services.secrecy.domain.history import Decision, SubjectType
+from services.secrecy.domain.classification import CLASSIFIED_STATUSES, ClassificationStatus, RegisterEntry, SecrecyLevel
 from services.secrecy.domain.pre_use import Evaluation, EvaluationConclusion, PreUseReview, PreUseStatus
 from services.secrecy.domain.review import SecrecyReview, SecrecyReviewStatus
 from shared.clock import as_utc
 from shared.db import upsert
+from shared.trail import Decision as TrailDecision
+from shared.trail import TrailEntry
+from shared.trail_store import DecisionTrail
 
 
 class ConcurrentUpdate(Exception):
@@ -53,11 +58,22 @@ def evaluation_from_row(row) -> Evaluation:
                       recorded_at=as_utc(row["recorded_at"]))
 
 
-def decision_from_row(row) -> Decision:
-    return Decision(subject_type=SubjectType(row["subject_type"]), subject_id=row["subject_id"], action=row["action"],
-                    at=as_utc(row["at"]), department=row["department"], unit=row["unit"], actor=row["actor"],
-                    reasons=tuple(row["reasons"]), details=dict(row["details"]),
-                    previous_hash=row["previous_hash"], entry_hash=row["entry_hash"])
+def decision_from_entry(entry: TrailEntry) -> Decision:
+    content = entry.decision()
+    details = dict(content["details"])
+    reasons = tuple(details.pop("reasons", ()))
+    return Decision(subject_type=SubjectType(content["subject_type"]), subject_id=content["subject_id"],
+                    action=content["action"], at=as_utc(datetime.fromisoformat(content["at"])),
+                    department=content["department"], unit=content["unit"], actor=content["actor"], reasons=reasons,
+                    details=details, previous_hash=entry.previous_hash, entry_hash=entry.entry_hash)
+
+
+async def classified_among(session: AsyncSession, project_ids: Sequence[str]) -> set[str]:
+    """Which of these projects the register holds as classified (R-SEC-2)."""
+    rows = await session.execute(select(classifications.c.project_id).where(
+        classifications.c.project_id.in_(list(project_ids)),
+        classifications.c.status.in_([status.value for status in CLASSIFIED_STATUSES])))
+    return set(rows.scalars())
 
 
 def _entry_values(entry: RegisterEntry) -> dict:
@@ -185,22 +201,16 @@ class SecrecyRepository:
 
     # the decision history
     async def add_decision(self, line: Decision) -> None:
-        """Append the line to its subject's chain (R-OVS-1)."""
-        previous = (await self.session.execute(
-            select(decisions.c.entry_hash)
-            .where(decisions.c.subject_type == line.subject_type.value, decisions.c.subject_id == line.subject_id)
-            .order_by(decisions.c.id.desc()).limit(1))).scalar() or GENESIS
-        await self.session.execute(insert(decisions).values(
-            subject_type=line.subject_type.value, subject_id=line.subject_id, action=line.action, at=line.at,
-            department=line.department, unit=line.unit, actor=line.actor, reasons=list(line.reasons),
-            details=dict(line.details), previous_hash=previous, entry_hash=decision_hash(previous, line)))
+        """Chain the line onto the service's decision trail (R-OVS-1); a classified project's line is withheld
+        from readers without need to know (R-SEC-2)."""
+        project_id = line.subject_id if line.subject_type is SubjectType.PROJECT else None
+        classified = bool(project_id and await classified_among(self.session, [project_id]))
+        await DecisionTrail(trail, self.session).append(TrailDecision(
+            at=line.at, department=line.department, unit=line.unit, actor=line.actor, action=line.action,
+            subject_type=line.subject_type.value, subject_id=line.subject_id, project_id=project_id,
+            rule=RULES.get(line.action), reason="; ".join(line.reasons) or None, classified=classified,
+            details={**line.details, "reasons": line.reasons}))
 
     async def decisions_about(self, subject_type: SubjectType, subject_ids: Sequence[str]) -> dict[str, list[Decision]]:
-        rows = (await self.session.execute(
-            select(decisions).where(decisions.c.subject_type == subject_type.value,
-                                    decisions.c.subject_id.in_(list(subject_ids)))
-            .order_by(decisions.c.id))).mappings().all()
-        found: dict[str, list[Decision]] = {i: [] for i in subject_ids}
-        for row in rows:
-            found[row["subject_id"]].append(decision_from_row(row))
-        return found
+        found = await DecisionTrail(trail, self.session).about(subject_type.value, list(subject_ids))
+        return {subject_id: [decision_from_entry(entry) for entry in entries] for subject_id, entries in found.items()}

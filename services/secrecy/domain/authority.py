@@ -29,6 +29,16 @@ SECRECY_BUREAU_ONLY = frozenset({Department.SECRECY_BUREAU})
 # The permission table: every command, and the departments that may give it.
 AUTHORITY: dict[Command, frozenset[Department]] = {command: SECRECY_BUREAU_ONLY for command in Command}
 
+# The rule each decision is taken under, as its trail entry cites it (R-OVS-1); the service's own steps included.
+RULES: dict[str, str] = {
+    Command.CONFIRM_CLASSIFICATION.value: "R-SEC-2", Command.DECLASSIFY_PROJECT.value: "R-SEC-2",
+    Command.PASS_SECRECY_REVIEW.value: "R-REV-3", Command.FAIL_SECRECY_REVIEW.value: "R-REV-3",
+    Command.REOPEN_SECRECY_REVIEW.value: "R-REV-3", "OPEN_SECRECY_REVIEW": "R-REV-3",
+    Command.REGISTER_VENDOR_QUALIFICATION.value: "R-IMP-2", Command.REVOKE_VENDOR_QUALIFICATION.value: "R-IMP-2",
+    Command.RECORD_GRADED_PROTECTION_EVALUATION.value: "R-SEC-1", "OPEN_PRE_USE_REVIEW": "R-ACC-5",
+    Command.APPROVE_PRE_USE.value: "R-ACC-5", Command.REFUSE_PRE_USE.value: "R-ACC-5",
+}
+
 
 def authorize(actor: Identity, command: Command) -> None:
     """Refuse (FORBIDDEN) unless the actor's department may give the command; say which department it needs."""

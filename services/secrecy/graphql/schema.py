@@ -1,12 +1,13 @@
 """The secrecy subgraph: contributes `classification`, `secrecyReview` and `preUseReview` to the federated
-`Project`, and serves the Secrecy Bureau's queues and the vendor-qualification register."""
+`Project`, and serves the Secrecy Bureau's queues, the vendor-qualification register and its decision trail."""
 from __future__ import annotations
 
 from datetime import date
 
 import strawberry
 
-from services.secrecy.adapters.repository import SecrecyRepository
+from services.secrecy.adapters import orm
+from services.secrecy.adapters.repository import SecrecyRepository, classified_among
 from services.secrecy.adapters.vendors import VendorRepository
 from services.secrecy.domain.classification import ClassificationStatus
 from services.secrecy.graphql import loaders
@@ -28,6 +29,7 @@ from services.secrecy.graphql.types import (
 from services.secrecy.service_layer.vendors import check_vendor_qualification
 from shared.auth import Department
 from shared.graphql import restricted, subgraph_schema
+from shared.trail_graphql import trail_fields
 
 # The vendor register is a register of vendors, not of projects: every signed-in department may read it.
 SIGNED_IN = tuple(d for d in Department if d is not Department.PUBLIC)
@@ -105,6 +107,9 @@ class Query:
                                          scope: QualificationScopeEnum) -> VendorQualificationCheck:
         check = await check_vendor_qualification(info.context.runtime.sessions, str(vendor_id), on, scope)
         return VendorQualificationCheck(qualified=check.qualified, reason=check.reason)
+
+    secrecy_trail, secrecy_trail_verification = trail_fields("secrecy", Department.SECRECY_BUREAU, orm.trail,
+                                                              classified_among)
 
 
 def create_schema() -> strawberry.federation.Schema:

@@ -33,8 +33,9 @@ class SecrecyDecision:
     unit: str | None
     actor: str
     reasons: list[str]
-    previous_hash: str = strawberry.field(description="The hash of the line before (empty for the first).")
-    entry_hash: str = strawberry.field(description="SHA-256 chaining this line to the one before it.")
+    previous_hash: str = strawberry.field(description="The hash of the entry before this line in the bureau's "
+                                                      "decision trail (secrecyTrail).")
+    entry_hash: str = strawberry.field(description="This line's hash in the bureau's decision trail.")
 
 
 def decision_from_domain(line: history.Decision) -> SecrecyDecision:

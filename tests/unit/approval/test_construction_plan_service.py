@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from services.approval.adapters.orm import construction_plan_history, construction_plans
+from services.approval.adapters.orm import construction_plans, trail
 from shared.auth import Department, Identity
 from shared.clock import china_date, utc_now
 from shared.events import BudgetReviewReported, SecrecyReviewPassed
@@ -38,7 +38,7 @@ WRONG = [(mutation, arguments, department) for mutation, arguments, owner in MUT
 async def rows(approval) -> tuple[int, int, int]:
     async with approval.runtime.sessions() as session:
         return tuple([(await session.execute(select(func.count()).select_from(table))).scalar_one()
-                      for table in (construction_plans, construction_plan_history, approval.runtime.outbox)])
+                      for table in (construction_plans, trail.entries, approval.runtime.outbox)])
 
 
 async def a_reviewed_plan(approval) -> str:

@@ -8,7 +8,7 @@ import json
 from sqlalchemy import select
 
 from egov.publish_cli import package_text, read_published
-from services.approval.adapters.orm import history
+from services.approval.adapters.repository import ProjectRepository
 from services.approval.domain import publicity
 from services.approval.domain.lifecycle import Action, ProjectStatus
 from shared.auth import Department, Identity
@@ -112,13 +112,11 @@ async def test_R_PUB_1_withholding_is_recorded_with_law_and_reason_and_release_b
     assert released["userErrors"] == []
     assert await public_list(approval) == ["Bridge sensor network"]
     async with approval.runtime.sessions() as session:
-        lines = (await session.execute(select(history.c.action, history.c.department, history.c.reasons,
-                                              history.c.detail).where(history.c.project_id == project_id)
-                                       .order_by(history.c.id))).all()
+        lines = await ProjectRepository(session).history_of(project_id)
         events = (await session.execute(select(approval.runtime.outbox.c.type))).scalars().all()
-    assert [(a, d) for a, d, *_ in lines[-2:]] == [(Action.WITHHOLD_PUBLICATION.value, "APPROVAL_BUREAU"),
+    assert [(line.action, line.department) for line in lines[-2:]] == [(Action.WITHHOLD_PUBLICATION.value, "APPROVAL_BUREAU"),
                                                    (Action.RELEASE_PUBLICATION.value, "APPROVAL_BUREAU")]
-    assert lines[-2].reasons == [WITHHOLD[1]["reason"]] and WITHHOLD[1]["law"] in lines[-2].detail
+    assert lines[-2].reasons == (WITHHOLD[1]["reason"],) and WITHHOLD[1]["law"] in lines[-2].detail
     assert {"approval.publication.withheld.v1", "approval.publication.released.v1"} <= set(events)
 
 

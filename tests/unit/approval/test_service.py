@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from services.approval.adapters.orm import history, projects
+from services.approval.adapters.orm import projects, trail
 from shared.auth import Department, Identity
 from shared.events import (
     BudgetReviewReported, ClassificationConfirmed, Envelope, PreUseApproved, SecrecyReviewPassed, VendorQualified,
@@ -96,8 +96,8 @@ async def test_every_mutation_refuses_the_wrong_department(approval, mutation, a
 async def counts(approval, project_id):
     async with approval.runtime.sessions() as session:
         version = (await session.execute(select(projects.c.version).where(projects.c.id == project_id))).scalar_one()
-        lines = (await session.execute(select(func.count()).select_from(history)
-                                       .where(history.c.project_id == project_id))).scalar_one()
+        lines = (await session.execute(select(func.count()).select_from(trail.entries)
+                                       .where(trail.entries.c.project_id == project_id))).scalar_one()
         events = (await session.execute(select(func.count()).select_from(approval.runtime.outbox))).scalar_one()
     return version, lines, events
 
@@ -130,11 +130,12 @@ async def test_a_submitted_project_moves_with_one_event_and_one_history_line_per
     assert (await run(approval, UNIT, "submitProject", id=project_id))["project"]["status"] == "SUBMITTED"
     assert (await run(approval, BUREAU, "approveProject", id=project_id))["project"]["status"] == "APPROVED"
     found = await approval.call(UNIT, "query($id: ID!) { project(id: $id) { history { action fromStatus toStatus "
-                                      "department reasons } } }", id=project_id)
+                                      "department reasons rule } } }", id=project_id)
     entries = found["project"]["history"]
     changes = [e for e in entries if e["fromStatus"] != e["toStatus"]]
     assert [e["action"] for e in changes] == ["CREATE", "SUBMIT", "REJECT", "REVISE", "SUBMIT", "APPROVE"]
     assert changes[2]["reasons"] == ["add the sharing plan"] and changes[2]["department"] == "APPROVAL_BUREAU"
+    assert [e["rule"] for e in changes] == ["R-APP-1", "R-APP-1", "R-APP-2", "R-APP-2", "R-APP-1", "R-APP-2"]
     async with approval.runtime.sessions() as session:
         types = [row.type for row in await session.execute(
             select(approval.runtime.outbox.c.type).order_by(approval.runtime.outbox.c.seq))]

@@ -127,9 +127,10 @@ PROJECT = """query($p: _Any!) { _entities(representations: [$p]) { ... on Projec
   auditRegister { investment settlementAmount inCertaintyScope acceptedAt }
   audit { year planId drawId inPlan reason engagementStatus
           engagement { id status } findings { violationType amount summary evidence } } } } }"""
-TRAIL = """query($a: Int!) { auditTrail(afterSeq: $a, first: 1000) {
-  seq classified content at action actor reason contentDigest previousHash entryHash } }"""
-VERIFY_TRAIL = "{ auditTrailVerification { intact checked withheld headSeq headHash brokenAtSeq problem } }"
+TRAIL = """query($a: Int!) { auditTrail(after: $a, first: 1000) {
+  seq classified withheld content at action actor reason rule subjectType projectId contentDigest previousHash
+  entryHash } }"""
+VERIFY_TRAIL = "{ auditTrailVerification { entries intact firstBrokenSeq problem headSeq headHash } }"
 
 
 def commit_input(**changes) -> dict:
@@ -174,7 +175,8 @@ async def outbox_events(runtime, event_type: str | None = None) -> list[Envelope
     return [Envelope.model_validate(row) for row in rows]
 
 
-WRITABLE_TABLES = (orm.plans, orm.population, orm.engagements, orm.findings, orm.trail, orm.outbox)
+WRITABLE_TABLES = (orm.plans, orm.population, orm.engagements, orm.findings, orm.trail.entries, orm.trail.head,
+                   orm.outbox)
 
 
 async def snapshot(runtime) -> dict:
@@ -220,7 +222,7 @@ async def migrate_down_and_up(runtime) -> None:
         assert set(table.c.keys()) == await column_names(runtime, table.name), table.name
     await accept_projects(runtime, {"p-0001": MILLION_YUAN})
     await downgrade(runtime, "0001")
-    assert "audit_plans" not in await table_names(runtime) and "audit_trail" not in await table_names(runtime)
+    assert "audit_plans" not in await table_names(runtime) and "decision_trail" not in await table_names(runtime)
     await upgrade(DEFINITION.migrations, runtime.engine)
     assert await current_revision(runtime.engine) == head_revision(DEFINITION.migrations)
     assert (await project(runtime, "p-0001"))["auditRegister"]["investment"] == MILLION_YUAN

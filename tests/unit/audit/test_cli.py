@@ -1,5 +1,5 @@
 """R-AUD-2 and R-OVS-1 from the outside: anyone recomputes a published draw with `egov audit-draw verify` from the
-document alone (no database, no service), and checks the audit trail with `egov audit-trail verify`."""
+document alone (no database, no service), and checks the decision trail with `egov trail verify --service audit`."""
 import json
 
 from sqlalchemy import update
@@ -51,12 +51,13 @@ async def test_R_AUD_2_the_cli_refuses_a_draw_that_does_not_follow_from_its_inpu
 async def test_R_OVS_1_the_cli_verifies_the_trail_in_the_database_and_in_an_export(runtime, tmp_path):
     await _published(runtime)
     database = {"DATABASE_URL": runtime.database_url}
-    intact = egov("audit-trail", "verify", env=database)
+    intact = egov("trail", "verify", "--service", "audit", env=database)
     assert intact.returncode == 0 and "INTACT" in intact.stdout and "2 entries" in intact.stdout, intact.stderr
     export = tmp_path / "trail.json"
     export.write_text(json.dumps((await gql(runtime, TRAIL, a=0)).data))
-    assert egov("audit-trail", "verify", "--input", str(export)).returncode == 0
+    assert egov("trail", "verify", "--service", "audit", "--input", str(export)).returncode == 0
     async with runtime.sessions() as session, session.begin():
-        await session.execute(update(orm.trail).where(orm.trail.c.seq == 2).values(previous_hash="f" * 64))
-    broken = egov("audit-trail", "verify", env=database)
-    assert broken.returncode == 1 and "BROKEN at entry 2" in broken.stdout
+        await session.execute(update(orm.trail.entries).where(orm.trail.entries.c.seq == 2)
+                              .values(previous_hash="f" * 64))
+    broken = egov("trail", "verify", "--service", "audit", env=database)
+    assert broken.returncode == 1 and "BROKEN at entry 2: LINK_BROKEN" in broken.stdout

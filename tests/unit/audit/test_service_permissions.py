@@ -66,12 +66,15 @@ async def test_article_5_a_wrong_department_is_forbidden_and_named_the_audit_bur
     assert await snapshot(runtime) == before
 
 
-async def test_R_OVS_1_the_trail_is_for_the_bureau_and_the_oversight_bodies(busy):
+async def test_R_OVS_1_the_trail_is_for_the_bureau_and_the_supervisory_commission(busy):
     from shared.auth import Department
 
     runtime, _, _ = busy
     for caller in OTHER_DEPARTMENTS + [ANONYMOUS]:
         for query, variables in ((TRAIL, {"a": 0}), (VERIFY_TRAIL, {})):
             result = await gql(runtime, query, caller, **variables)
-            oversight = caller.department in (Department.SUPERVISORY_COMMISSION, Department.LEADING_GROUP)
-            assert (result.errors is None) is oversight, (caller, result.errors)
+            reader = caller.department is Department.SUPERVISORY_COMMISSION
+            assert (result.errors is None) is reader, (caller, result.errors)
+            if not reader:
+                assert result.errors[0].extensions["code"] == ("UNAUTHENTICATED" if caller.is_public
+                                                               else "FORBIDDEN")

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from services.finance.adapters import money_tables
+from services.finance.adapters import orm as finance_orm
 from services.finance.adapters.asset_tables import asset_registrations, asset_reminders, project_assets
 from shared.auth import Department, Identity
 from shared.events import ProjectAccepted
@@ -151,7 +151,7 @@ def error_codes(result) -> list[str]:
 
 async def asset_snapshot(runtime) -> tuple:
     """Every row an asset command could write (and the outbox's events), to show a refused one wrote nothing."""
-    tables = (asset_registrations, project_assets, asset_reminders, money_tables.trail)
+    tables = (asset_registrations, project_assets, asset_reminders, finance_orm.trail.entries)
     async with runtime.sessions() as session:
         rows = [tuple(sorted(tuple(str(v) for v in row) for row in (await session.execute(select(table))).all()))
                 for table in tables]

@@ -209,9 +209,10 @@ async def money_snapshot(runtime) -> tuple:
     from sqlalchemy import select
 
     from services.finance.adapters import money_tables as m
+    from services.finance.adapters.orm import trail
 
     tables = (m.ledgers, m.allocations, m.plans, m.plan_lines, m.payments, m.sanctions, m.settlements, m.rewards,
-              m.spot_checks, m.trail, runtime.outbox)
+              m.spot_checks, trail.entries, trail.head, runtime.outbox)
     relay_columns = {"published_at", "attempts", "last_error"}  # the outbox relay changes these by design
     async with runtime.sessions() as session:
         rows = []

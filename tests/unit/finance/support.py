@@ -120,12 +120,12 @@ async def outbox_events(runtime, event_type) -> list[Envelope]:
 
 async def snapshot(runtime) -> tuple:
     """Everything a command could write: to show that a refused one wrote nothing."""
-    from services.finance.adapters.orm import budget_lines, budget_reviews, decisions
+    from services.finance.adapters.orm import budget_lines, budget_reviews, trail
 
     async with runtime.sessions() as session:
         cases = (await session.execute(select(budget_reviews.c.id, budget_reviews.c.status, budget_reviews.c.version)
                                        .order_by(budget_reviews.c.id))).all()
-    return (tuple(cases), await count(runtime, budget_lines), await count(runtime, decisions),
+    return (tuple(cases), await count(runtime, budget_lines), await count(runtime, trail.entries),
             await count(runtime, runtime.outbox))
 
 

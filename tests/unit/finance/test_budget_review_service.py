@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from services.finance.adapters.orm import (
     budget_reviews,
-    decisions,
     review_fund_sources,
     review_yearly_plan,
+    trail,
 )
 from services.finance.app import DEFINITION
 from shared.auth import Department, Identity
@@ -100,7 +100,7 @@ async def test_duplicate_events_have_one_effect(runtime):
         await runtime.consumer(envelope)
         await runtime.consumer(Envelope.from_bytes(envelope.to_bytes()))  # the redelivery, as off the wire
     assert await count(runtime, budget_reviews) == 1
-    assert await count(runtime, decisions) == 4  # OPEN, opinion, secrecy review, classification
+    assert await count(runtime, trail.entries) == 4  # OPEN, opinion, secrecy review, classification
     assert len(await outbox_events(runtime, BudgetReviewOpened.event_type)) == 1
     assert await count(runtime, runtime.inbox) == 4
 

@@ -161,7 +161,7 @@ async def outbox_events(runtime, event_type: str | None = None) -> list[Envelope
 
 
 WRITABLE_TABLES = (orm.classifications, orm.secrecy_reviews, orm.pre_use_reviews, orm.evaluations,
-                   orm.vendor_qualifications, orm.decisions, orm.outbox)
+                   orm.vendor_qualifications, orm.trail.entries, orm.trail.head, orm.outbox)
 
 
 async def snapshot(runtime) -> dict:

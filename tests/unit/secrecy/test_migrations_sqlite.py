@@ -16,7 +16,7 @@ from tests.unit.secrecy.support import (
 )
 
 NEW_TABLES = {"secrecy_reviews", "secrecy_pre_use_reviews", "secrecy_evaluations", "secrecy_vendor_qualifications",
-              "secrecy_decisions"}
+              "decision_trail"}
 
 
 async def test_the_0001_register_is_carried_into_0002_and_keeps_working(runtime):
