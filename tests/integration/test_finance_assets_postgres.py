@@ -7,16 +7,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from services.finance.adapters import orm as finance_orm
 from services.finance.adapters import trail_store
 from services.finance.adapters.asset_tables import project_assets
 from services.finance.app import DEFINITION
 from services.finance.domain.assets import AssetCategory, AssetDetails, asset_chain
-from services.finance.domain.trail import trail_is_intact
 from services.finance.service_layer.assets import register_asset
 from shared.clock import clock_at
 from shared.errors import DomainError
 from shared.events import AssetRegistrationReminded
 from shared.migrations import current_revision, head_revision
+from shared.trail_store import DecisionTrail
 from tests.unit.finance.asset_support import (
     ACCEPTED_AT,
     GRACE,
@@ -69,8 +70,7 @@ async def test_R_FIN_7_the_registration_path_on_postgres(finance):
     assert [h["action"] for h in seen["history"]] == ["REGISTER_ASSET"] * 3 + [
         "CORRECT_ASSET", "WITHDRAW_ASSET", "REMIND_ASSET_REGISTRATION", "COMPLETE_ASSET_REGISTRATION"]
     async with finance.sessions() as session:
-        chain = (await trail_store.entries_of(session, [asset_chain("p-1")]))[asset_chain("p-1")]
-    assert trail_is_intact(asset_chain("p-1"), chain)
+        assert (await DecisionTrail(finance_orm.trail, session).verify()).intact
     assert len(await outbox_events(finance, AssetRegistrationReminded.event_type)) == 1
     with clock_at(ACCEPTED_AT + GRACE + timedelta(days=8)):
         assert await unregistered(finance) == []
@@ -82,7 +82,8 @@ async def test_R_FIN_7_concurrent_registrations_of_one_project_chain_one_after_a
     assert len({line.id for line in lines}) == 20
     async with finance.sessions() as session:
         chain = (await trail_store.entries_of(session, [asset_chain("p-1")]))[asset_chain("p-1")]
-    assert len(chain) == 20 and trail_is_intact(asset_chain("p-1"), chain)
+        assert (await DecisionTrail(finance_orm.trail, session).verify()).intact
+    assert len(chain) == 20
     assert (await asset_register(finance))["registeredValue"] == 20 * 10_000_00
 
 
