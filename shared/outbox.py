@@ -174,29 +174,28 @@ class OutboxRelay:
 
     async def _publish_round(self) -> _Round:
         outbox = self._outbox
-        async with self._lock:
-            async with self._sessions() as session:
-                candidates = (await session.execute(self._pending())).all()
+        bus_away = None
+        async with self._lock, self._sessions() as session, session.begin():
+            candidates = (await session.execute(self._pending())).all()
             round_ = _Round(candidates=len(candidates))
             if not candidates:
                 return round_
-            async with self._sessions() as session, session.begin():
-                locked = {row.seq: row for row in (await session.execute(
-                    select(outbox.c.seq, outbox.c.envelope, outbox.c.type, outbox.c.attempts)
-                    .where(outbox.c.seq.in_([seq for seq, _ in candidates]), outbox.c.published_at.is_(None),
-                           outbox.c.parked_at.is_(None))
-                    .with_for_update(skip_locked=True))).all()}
-                outcomes = await asyncio.gather(*(self._publish_in_order(chain)
-                                                  for chain in _chains(candidates, locked)))
-                published = [seq for confirmed, _ in outcomes for seq in confirmed]
-                if published:
-                    await session.execute(update(outbox).where(outbox.c.seq.in_(published))
-                                          .values(published_at=_now(), attempts=outbox.c.attempts + 1))
-                round_.published = len(published)
-                bus_away = await self._record_failures(session, [f for _, f in outcomes if f is not None], round_)
-            if bus_away is not None:
-                raise bus_away
-            return round_
+            locked = {row.seq: row for row in (await session.execute(
+                select(outbox.c.seq, outbox.c.envelope, outbox.c.type, outbox.c.attempts)
+                .where(outbox.c.seq.in_([seq for seq, _ in candidates]), outbox.c.published_at.is_(None),
+                       outbox.c.parked_at.is_(None))
+                .with_for_update(skip_locked=True))).all()}
+            outcomes = await asyncio.gather(*(self._publish_in_order(chain)
+                                              for chain in _chains(candidates, locked)))
+            published = [seq for confirmed, _ in outcomes for seq in confirmed]
+            if published:
+                await session.execute(update(outbox).where(outbox.c.seq.in_(published))
+                                      .values(published_at=_now(), attempts=outbox.c.attempts + 1))
+            round_.published = len(published)
+            bus_away = await self._record_failures(session, [f for _, f in outcomes if f is not None], round_)
+        if bus_away is not None:
+            raise bus_away
+        return round_
 
     async def _publish_in_order(self, chain: list) -> tuple[list[int], _Failure | None]:
         """Publish one subject's rows one after the other, stopping at the first the broker does not confirm."""
