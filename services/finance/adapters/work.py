@@ -27,10 +27,10 @@ PROJECT_COLUMNS = (projects.c.id.label("p_id"), projects.c.code.label("p_code"),
                    CLASSIFIED.label("p_classified"))
 
 
-def _with_project(query, project_id_column):
-    return (query.join(projects, projects.c.id == project_id_column)
-            .outerjoin(secrecy_status, secrecy_status.c.project_id == projects.c.id)
-            .outerjoin(budget_reviews, budget_reviews.c.project_id == projects.c.id))
+def _with_project(query, project_id_column, *, from_review: bool = False):
+    query = (query.join(projects, projects.c.id == project_id_column)
+             .outerjoin(secrecy_status, secrecy_status.c.project_id == projects.c.id))
+    return query if from_review else query.outerjoin(budget_reviews, budget_reviews.c.project_id == projects.c.id)
 
 
 def _project(row) -> work.ProjectRef:
@@ -54,7 +54,7 @@ async def finance_work(session: AsyncSession, identity: Identity, now: datetime,
 
     if finance:
         query = _with_project(select(budget_reviews.c.opinion_concluded_at, *PROJECT_COLUMNS)
-                              .select_from(budget_reviews), budget_reviews.c.project_id)
+                              .select_from(budget_reviews), budget_reviews.c.project_id, from_review=True)
         for row in await _rows(session, query.where(budget_reviews.c.status == BudgetReviewStatus.IN_REVIEW.value,
                                                     budget_reviews.c.opinion_concluded_at.is_not(None))):
             keep(_project(row), work.budget_review_work(identity, _project(row), as_utc(row["opinion_concluded_at"])))
