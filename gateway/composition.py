@@ -459,8 +459,9 @@ class _Merger:
                           *self.join_fields(t, name, defs, type_node, overridden), *access.directives()]
             self.secured |= access.specs
             changes: dict = {"type": type_node, "directives": tuple(directives),
-                             "description": next((e.node.description for e in defs.values() if e.node.description),
-                                                 None)}
+                             # As Apollo's merge: an @external definition's description does not count.
+                             "description": next((e.node.description for e in defs.values()
+                                                  if e.node.description and not (output and e.external)), None)}
             if output:
                 changes["arguments"] = self.inputs(label, {s: e.node.arguments or () for s, e in defs.items()})
             elif len(defs) < len(t.graphs):

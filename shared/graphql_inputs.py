@@ -89,7 +89,8 @@ class CheckedText(FieldExtension):
 def representation_problem(schema, representation: Any) -> tuple[dict | None, str | None]:
     """An `_entities` representation made safe for its type's `resolve_reference`: (the key fields it takes, None),
     or (None, why it is refused). Fields the type's reference does not take (forged or extra keys) are dropped;
-    a missing key, a key that is not a one-line string or number, or an unknown type is refused."""
+    a missing key, a key that is not a one-line string or number, or an unknown type is refused. A type's
+    `required_objects` (fields it `@requires`, given as objects) are passed on as objects."""
     if not isinstance(representation, dict) or not isinstance(representation.get("__typename"), str):
         return None, "a representation is an object with a __typename"
     type_name = representation["__typename"]
@@ -101,12 +102,19 @@ def representation_problem(schema, representation: Any) -> tuple[dict | None, st
     parameters = {name: p for name, p in inspect.signature(resolve_reference).parameters.items()
                   if name != "info" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
     kept = {"__typename": type_name}
+    # Fields the type `@requires` from other subgraphs, handed over as objects (the type names them).
+    required_objects = getattr(origin, "required_objects", frozenset())
     for name, parameter in parameters.items():
         if name not in representation:
             if parameter.default is inspect.Parameter.empty:
                 return None, f"a representation of {type_name} needs its key field '{name}'"
             continue
         value = representation[name]
+        if name in required_objects:
+            if value is not None and not isinstance(value, dict):
+                return None, f"the required field '{name}' of {type_name} must be an object"
+            kept[name] = value
+            continue
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):

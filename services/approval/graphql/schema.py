@@ -17,6 +17,7 @@ from services.approval.graphql import inputs as i
 from services.approval.graphql.plan_schema import PlanMutation, PlanQuery
 from services.approval.graphql.published import PublishedProject, PublishedQuery
 from services.approval.graphql.types import HistoryEntry, Project, from_domain, project_loader
+from services.approval.graphql.work import WorkQuery, WorkQueue
 from shared.clock import china_date, utc_now
 from shared.errors import DomainError, Violation
 from shared.auth import Department
@@ -82,7 +83,7 @@ def _pydantic(value):
 
 
 @strawberry.type
-class Query(PlanQuery, PublishedQuery):
+class Query(PlanQuery, PublishedQuery, WorkQuery):
     @strawberry.field(description="A project visible to you, or null.")
     async def project(self, info: strawberry.Info, id: strawberry.ID) -> Project | None:
         found = await project_loader(info).load(str(id))
@@ -327,5 +328,5 @@ class Mutation(PlanMutation):
 
 
 def create_schema():
-    return subgraph_schema(query=Query, mutation=Mutation, types=[HistoryEntry, PublishedProject])
+    return subgraph_schema(query=Query, mutation=Mutation, types=[HistoryEntry, PublishedProject, WorkQueue])
 

@@ -15,6 +15,7 @@ from services.audit.domain.register import in_certainty_scope
 from services.audit.graphql import loaders, reads
 from services.audit.graphql.mutations import Mutation
 from services.audit.graphql.published import PublishedProject
+from services.audit.graphql.work import WorkQueue
 from services.audit.graphql.types import (
     AuditEngagement,
     AuditPlan,
@@ -122,4 +123,4 @@ class Query:
 
 
 def create_schema() -> strawberry.federation.Schema:
-    return subgraph_schema(query=Query, mutation=Mutation, types=[Project, PublishedProject])
+    return subgraph_schema(query=Query, mutation=Mutation, types=[Project, PublishedProject, WorkQueue])

@@ -14,6 +14,7 @@ from services.finance.graphql.asset_schema import AssetMutation, AssetQuery
 from services.finance.graphql.asset_types import FEN_DIFFERENCE_SCALAR, FenDifference
 from services.finance.graphql.money_schema import MoneyMutation, MoneyQuery
 from services.finance.graphql.project import Project
+from services.finance.graphql.work import WorkQueue
 from services.finance.graphql.types import (
     BudgetLineCategoryEnum,
     BudgetReview,
@@ -76,5 +77,5 @@ class Mutation(MoneyMutation, AssetMutation):
 
 
 def create_schema() -> strawberry.federation.Schema:
-    return subgraph_schema(query=Query, mutation=Mutation, types=[Project],
+    return subgraph_schema(query=Query, mutation=Mutation, types=[Project, WorkQueue],
                            scalars={FenDifference: FEN_DIFFERENCE_SCALAR})

@@ -12,6 +12,7 @@ from services.secrecy.adapters.vendors import VendorRepository
 from services.secrecy.domain.classification import ClassificationStatus
 from services.secrecy.graphql import loaders
 from services.secrecy.graphql.mutations import Mutation
+from services.secrecy.graphql.work import WorkQueue
 from services.secrecy.graphql.types import (
     Classification,
     PreUseReview,
@@ -113,4 +114,4 @@ class Query:
 
 
 def create_schema() -> strawberry.federation.Schema:
-    return subgraph_schema(query=Query, mutation=Mutation, types=[Project])
+    return subgraph_schema(query=Query, mutation=Mutation, types=[Project, WorkQueue])
