@@ -2,11 +2,18 @@
 a construction unit, oldest first, gone once acted on; need to know; the merge of the other services' lists."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from shared.auth import Department, Identity
-from shared.clock import clock_at
+from shared.clock import clock_at, utc_now
+from shared.events import SecrecyReviewPassed
 from shared.work import owner_of
-from tests.unit.approval.builders import BUREAU, LEADING_GROUP, OTHER_UNIT, PARENT_UNIT, UNIT
-from tests.unit.approval.test_service import drafted, run
+from tests.unit.approval.builders import BUREAU, CITY_GOVERNMENT, ESTIMATE, LEADING_GROUP, OTHER_UNIT, PARENT_UNIT, UNIT
+from tests.unit.approval.plan_support import YEAR, plan_mutation
+from tests.unit.approval.test_construction_plan_service import TODAY
+from tests.unit.approval.test_service import approved_and_reviewed, drafted, envelope, run
+from tests.unit.approval.work_walks import apply_for_acceptance, call, in_operation, initially_accepted, \
+    under_construction
 from tests.unit.work_support import at, kinds, statements, work_of
 
 PUBLIC = Identity(Department.PUBLIC)
@@ -120,3 +127,159 @@ def _context(approval, identity):
     from shared.graphql import RequestContext
 
     return RequestContext(identity=identity, runtime=approval.runtime)
+
+
+NOBODY = {"items": [], "counts": []}
+# Those who must never hear of a classified project's work: a sibling unit, and oversight bodies (even cleared ones,
+# who act on none of it).
+OUTSIDERS = (OTHER_UNIT, LEADING_GROUP, CITY_GOVERNMENT, SUPERVISORY)
+
+
+def soon(step: int):
+    """The instant of the test's `step`-th decision: after the walk that set the project up, a minute apart."""
+    return START + timedelta(minutes=step)
+
+
+START = utc_now().replace(microsecond=0) + timedelta(hours=1)
+
+
+def since(work: dict) -> list[str]:
+    return [item["waitingSince"] for item in work["items"]]
+
+
+def plans(work: dict) -> list[tuple]:
+    return [(i["kind"], i["jurisdiction"], i["year"], i["projectId"]) for i in work["items"]]
+
+
+async def reviewed(approval) -> str:
+    """A classified project past technical review (after the secrecy review, R-REV-3): waiting on Finance now."""
+    project = await approved_and_reviewed(approval, classified=True)
+    await approval.runtime.consumer(envelope(SecrecyReviewPassed(project_id=project, review_id="r",
+                                                                 passed_at=utc_now()), "secrecy"))
+    await run(approval, BUREAU, "concludeTechnicalReview", id=project, opinion="sound", approvedEstimate=ESTIMATE)
+    return project
+
+
+async def plan_step(approval, actor, mutation: str, step: int, **arguments) -> None:
+    with clock_at(soon(step)):
+        done = await plan_mutation(approval, actor, mutation, **arguments)
+    assert "errors" not in done and done["userErrors"] == [], (mutation, done)
+
+
+async def test_r_pln_1_the_plan_waits_on_the_leading_group_the_city_government_and_when_returned_the_bureau(approval):
+    secret = await reviewed(approval)  # the plan's item is classified: its work must not leak through the plan's
+    await plan_step(approval, BUREAU, "draftConstructionPlan", 0)
+    await plan_step(approval, BUREAU, "addConstructionPlanItem", 0, projectId=secret, plannedAmount=1_000_000_00)
+    assert (await approval_work(approval, BUREAU))["items"] == []  # a fresh draft is no one's work but the drafter's
+    everyone = (BUREAU, LEADING_GROUP, CITY_GOVERNMENT, UNIT, OTHER_UNIT, SUPERVISORY)
+
+    async def waits_on(department, kind: str, step: int) -> None:
+        for identity in everyone:
+            work = await approval_work(approval, identity)
+            if identity is department:  # the plan itself, never a project of it (R-SEC-2: no classified item shows)
+                assert plans(work) == [(kind, "CITY", YEAR, None)] and since(work) == [soon(step).isoformat()]
+                assert work["counts"] == [{"kind": kind, "count": 1}]
+            else:
+                assert work == NOBODY, (identity, work)
+
+    await plan_step(approval, BUREAU, "submitConstructionPlanForReview", 1)
+    await waits_on(LEADING_GROUP, "REVIEW_CONSTRUCTION_PLAN", 1)
+    await plan_step(approval, LEADING_GROUP, "returnConstructionPlanFromReview", 2, reasons=["cost unclear"])
+    await waits_on(BUREAU, "REVISE_CONSTRUCTION_PLAN", 2)
+    await plan_step(approval, BUREAU, "submitConstructionPlanForReview", 3)
+    await waits_on(LEADING_GROUP, "REVIEW_CONSTRUCTION_PLAN", 3)  # since the resubmission
+    await plan_step(approval, LEADING_GROUP, "passConstructionPlanReview", 4, opinion="in line")
+    await waits_on(CITY_GOVERNMENT, "APPROVE_CONSTRUCTION_PLAN", 4)
+    await plan_step(approval, CITY_GOVERNMENT, "returnConstructionPlanFromApproval", 5, reasons=["phase it"])
+    await waits_on(BUREAU, "REVISE_CONSTRUCTION_PLAN", 5)  # since the latest of its two returns
+    await plan_step(approval, BUREAU, "submitConstructionPlanForReview", 6)
+    await plan_step(approval, LEADING_GROUP, "passConstructionPlanReview", 7)
+    await waits_on(CITY_GOVERNMENT, "APPROVE_CONSTRUCTION_PLAN", 7)
+    await plan_step(approval, CITY_GOVERNMENT, "approveConstructionPlan", 8, approvedOn=TODAY,
+                    documentNumber="益政函〔2026〕12号")
+    for identity in everyone:
+        assert await approval_work(approval, identity) == NOBODY, identity
+
+
+async def changes_of(approval, project_id: str) -> list[str]:
+    found = await approval.call(BUREAU, "query($id: ID!) { project(id: $id) { changes { changeId } } }",
+                                id=project_id)
+    return [c["changeId"] for c in found["project"]["changes"]]
+
+
+async def test_r_imp_3_each_change_request_waits_on_the_bureau_since_its_own_request(approval):
+    project = await under_construction(approval, classified=True)
+    for step, plan in ((1, "add an appointment module"), (2, "add a billing module")):
+        with clock_at(soon(step)):
+            await call(approval, UNIT, "requestChange", "id: ID!, plan: String!", id=project, plan=plan)
+    work = await approval_work(approval, BUREAU)
+    assert kinds(work) == [("DECIDE_CHANGE", project)] * 2
+    # Each since its own request, found by the trail's wording ("change <id>"): were the wording to drift, both would
+    # fall back to the project's last change (step 2) and the first would not read step 1.
+    assert since(work) == [soon(1).isoformat(), soon(2).isoformat()]
+    assert work["counts"] == [{"kind": "DECIDE_CHANGE", "count": 2}]
+    for identity in (UNIT, PARENT_UNIT, *OUTSIDERS):  # nothing waits on the unit; outsiders never hear of it
+        assert await approval_work(approval, identity) == NOBODY, identity
+    first, second = await changes_of(approval, project)
+    await call(approval, BUREAU, "approveChange", "id: ID!, changeId: String!", id=project, changeId=first)
+    assert since(await approval_work(approval, BUREAU)) == [soon(2).isoformat()]
+    await call(approval, BUREAU, "rejectChange", "id: ID!, changeId: String!, reasons: [String!]!", id=project,
+               changeId=second, reasons=["outside the approved content"])
+    assert await approval_work(approval, BUREAU) == NOBODY
+
+
+async def test_r_acc_4_a_refused_acceptance_waits_on_the_unit_until_it_applies_again(approval):
+    project = await under_construction(approval, classified=True)
+    await initially_accepted(approval, project)
+    await apply_for_acceptance(approval, project)
+    with clock_at(soon(1)):
+        await call(approval, BUREAU, "refuseCompletionAcceptance", "id: ID!, reasons: [String!]!", id=project,
+                   reasons=["the supervision report is unsigned"])
+    for identity in (UNIT, PARENT_UNIT):
+        work = await approval_work(approval, identity)
+        assert kinds(work) == [("ANSWER_ACCEPTANCE_REFUSAL", project)] and since(work) == [soon(1).isoformat()]
+        assert work["counts"] == [{"kind": "ANSWER_ACCEPTANCE_REFUSAL", "count": 1}]
+    for identity in (BUREAU, *OUTSIDERS):
+        assert await approval_work(approval, identity) == NOBODY, identity
+    await apply_for_acceptance(approval, project)
+    assert await approval_work(approval, UNIT) == NOBODY
+    assert kinds(await approval_work(approval, BUREAU)) == [("DECIDE_COMPLETION_ACCEPTANCE", project)]
+
+
+async def test_r_per_2_each_years_cycle_waits_since_that_years_decision(approval):
+    project = await in_operation(approval, classified=True)
+
+    async def step(actor, mutation: str, signature: str, at: int, **arguments) -> None:
+        with clock_at(soon(at)):
+            await call(approval, actor, mutation, "id: ID!, year: Int!, " + signature, id=project, **arguments)
+
+    def cycles(work: dict) -> list[tuple]:
+        return [(i["kind"], i["projectId"], i["year"], i["waitingSince"]) for i in work["items"]]
+
+    def expect(kind: str, *steps: tuple[int, int]) -> list[tuple]:
+        return [(kind, project, year, soon(at).isoformat()) for year, at in steps]
+
+    # Two years in each state: each item must read its own year's trail line ("<year> ...", see
+    # services/approval/domain/work.py); were the wording to drift, both would read the project's last change.
+    for year, at in ((2027, 1), (2028, 2)):
+        await step(UNIT, "fileSelfEvaluation", "report: String!, claimsTargetsMet: Boolean!", at, year=year,
+                   report=f"self-evaluation {year}", claimsTargetsMet=True)
+    assert cycles(await approval_work(approval, BUREAU)) == expect("REVIEW_SELF_EVALUATION", (2027, 1), (2028, 2))
+    assert await approval_work(approval, UNIT) == NOBODY
+    for year, at in ((2027, 3), (2028, 4)):
+        await step(BUREAU, "reviewPerformance", "targetsMet: Boolean!, opinion: String!", at, year=year,
+                   targetsMet=False, opinion="two hospitals are not connected")
+    assert await approval_work(approval, BUREAU) == NOBODY
+    for identity in (UNIT, PARENT_UNIT):
+        work = await approval_work(approval, identity)
+        assert cycles(work) == expect("RECTIFY_PERFORMANCE", (2027, 3), (2028, 4))
+        assert work["counts"] == [{"kind": "RECTIFY_PERFORMANCE", "count": 2}]
+    for identity in OUTSIDERS:
+        assert await approval_work(approval, identity) == NOBODY, identity
+    for year, at in ((2027, 5), (2028, 6)):
+        await step(UNIT, "reportRectification", "report: String!", at, year=year, report="connected them")
+    assert await approval_work(approval, UNIT) == NOBODY
+    assert cycles(await approval_work(approval, BUREAU)) == expect("CONFIRM_RECTIFICATION", (2027, 5), (2028, 6))
+    for year in (2027, 2028):
+        await step(BUREAU, "confirmRectification", "", 7, year=year)
+    assert await approval_work(approval, BUREAU) == NOBODY
