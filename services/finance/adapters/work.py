@@ -13,6 +13,7 @@ from services.finance.adapters.money_tables import audit_findings, plans, projec
 from services.finance.adapters.orm import budget_reviews, projects, secrecy_status, trail
 from services.finance.domain import work
 from services.finance.domain.budget_review import BudgetReviewStatus
+from services.finance.domain.sanctions import NAMED_VIOLATIONS
 from services.finance.domain.special_fund_plan import SIGNERS, PlanAction, PlanStatus
 from services.finance.domain.trail import plan_chain
 from shared.auth import Department, Identity
@@ -62,10 +63,13 @@ async def finance_work(session: AsyncSession, identity: Identity, now: datetime,
                               spot_checks.c.project_id)
         for row in await _rows(session, query.where(spot_checks.c.concluded_at.is_(None))):
             keep(_project(row), work.spot_check_work(identity, _project(row), as_utc(row["opened_at"])))
+        # R-FIN-4: a finding of a named violation waits until a sanction answers it; an OTHER finding leaves a
+        # sanction to Finance's discretion, so nothing waits on it (as `auditFindingsForSanction` says).
         answered = exists().where(sanctions.c.finding_id == audit_findings.c.finding_id)
+        named = audit_findings.c.violation_type.in_(sorted(v.value for v in NAMED_VIOLATIONS))
         query = _with_project(select(audit_findings.c.published_at, *PROJECT_COLUMNS).select_from(audit_findings),
                               audit_findings.c.project_id)
-        for row in await _rows(session, query.where(~answered)):
+        for row in await _rows(session, query.where(named, ~answered)):
             keep(_project(row), work.finding_work(identity, _project(row), as_utc(row["published_at"])))
 
     if finance or unit:
