@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from shared.clock import clock_at
+from shared.clock import clock_at, utc_now
 from tests.unit.secrecy.support import (
-    APPROVAL, BUREAU, CONFIRM, FAIL, OTHER_UNIT, PARENT_UNIT, REOPEN, SCHEMA, SUPERVISORY, T0, UNIT, approved,
-    mutate, submitted,
+    APPROVAL, APPROVE_USE, BUREAU, CLEARED_SUPERVISORY, CONFIRM, EVALUATE, FAIL, OTHER_UNIT, PARENT_UNIT, PASS,
+    REOPEN, SCHEMA, SUPERVISORY, T0, UNIT, accepted, approved, evaluation_input, mutate, submitted,
 )
 from tests.unit.work_support import kinds, statements, work_of
 
@@ -70,3 +70,45 @@ async def test_the_secrecy_queue_takes_the_same_statements_for_one_project_or_ma
     with statements(runtime) as five:
         assert len((await secrecy_work(runtime, BUREAU))["items"]) == 5
     assert len(one) == len(five) <= 3
+
+
+NOBODY = {"items": [], "counts": []}
+START = utc_now().replace(microsecond=0) + timedelta(hours=1)
+
+
+def soon(step: int):
+    """The instant of the test's `step`-th decision, a minute apart, after the set-up."""
+    return START + timedelta(minutes=step)
+
+
+async def test_r_sec_1_r_acc_5_a_classified_project_waits_for_its_evaluation_its_fixes_and_the_pre_use_decision(
+        runtime):
+    await runtime.consumer(submitted("p-1", declared_classified=True))
+    assert (await mutate(runtime, CONFIRM, p="p-1", l="SECRET"))["userErrors"] == []
+    await runtime.consumer(approved("p-1", classified=True))
+    assert (await mutate(runtime, PASS, p="p-1", o="protection measures adequate"))["userErrors"] == []
+    assert await secrecy_work(runtime, BUREAU) == NOBODY
+
+    async def waits_on(departments, kind: str, step: int) -> None:
+        for identity in (BUREAU, UNIT, PARENT_UNIT, OTHER_UNIT, APPROVAL, SUPERVISORY, CLEARED_SUPERVISORY):
+            work = await secrecy_work(runtime, identity)
+            if identity in departments:
+                assert kinds(work) == [(kind, "p-1")], identity
+                assert work["items"][0]["waitingSince"] == soon(step).isoformat(), identity
+                assert work["counts"] == [{"kind": kind, "count": 1}]
+            else:  # R-SEC-2: no one outside the project's workflow hears of it
+                assert work == NOBODY, (identity, work)
+
+    with clock_at(soon(1)):  # the acceptance opens the pre-use review (R-ACC-5)
+        await runtime.consumer(accepted("p-1", classified=True, at=soon(1)))
+    await waits_on((BUREAU,), "RECORD_GRADED_PROTECTION_EVALUATION", 1)
+    with clock_at(soon(2)):
+        failed = await mutate(runtime, EVALUATE, p="p-1", i=evaluation_input("FAILED"))
+    assert failed["userErrors"] == []
+    await waits_on((UNIT, PARENT_UNIT), "FIX_GRADED_PROTECTION_FINDINGS", 2)
+    with clock_at(soon(3)):
+        passed = await mutate(runtime, EVALUATE, p="p-1", i=evaluation_input("PASSED", reportNumber="FB-2026-019"))
+    assert passed["userErrors"] == []
+    await waits_on((BUREAU,), "DECIDE_PRE_USE", 3)  # since the passed evaluation
+    assert (await mutate(runtime, APPROVE_USE, p="p-1"))["userErrors"] == []
+    await waits_on((), "", 0)
