@@ -92,3 +92,26 @@ async def test_my_work_refuses_the_public_and_answers_nothing_for_another_owners
         assert theirs["data"]["_entities"] == [{field: {"items": [], "counts": []}}], (name, theirs)
         if name == "approval":
             assert mine["data"]["_entities"][0][field]["items"] == [{"projectId": draft.id}]
+
+
+async def test_my_work_a_service_list_asked_with_a_smaller_first_leaves_the_merged_items_whole(embedded_gateway):
+    """The merged `items` need the other services' whole lists (`@requires`); a client asking a service's own list
+    with a smaller `first` in the same query must get that shorter list, and the merged one must lose nothing."""
+    gateway, _system = embedded_gateway
+    draft = Walk(gateway)
+    await draft.create(1_000_000_00)
+    accepted = await walk_an_ordinary_project(gateway)
+    secret = await classified_with_a_failed_secrecy_review(gateway)
+    query = ("{ myWork { items { kind service projectId } counts { kind count } "
+             "financeWork { items(first: 0) { kind } counts { kind count } } "
+             "secrecyWork { items(first: 0) { kind } counts { kind count } } "
+             "approvalWork { items(first: 0) { kind } counts { kind count } } } }")
+    queue = await my_work(gateway, UNIT, query)
+    assert [(i["kind"], i["service"], i["projectId"]) for i in queue["items"]] == [
+        ("SUBMIT_DRAFT_PROJECT", "approval", draft.id), ("REGISTER_ASSETS", "finance", accepted.id),
+        ("FIX_SECRECY_REVIEW_FINDINGS", "secrecy", secret.id)]
+    assert sorted((c["kind"], c["count"]) for c in queue["counts"]) == [
+        ("FIX_SECRECY_REVIEW_FINDINGS", 1), ("REGISTER_ASSETS", 1), ("SUBMIT_DRAFT_PROJECT", 1)]
+    assert queue["financeWork"] == {"items": [], "counts": [{"kind": "REGISTER_ASSETS", "count": 1}]}
+    assert queue["secrecyWork"] == {"items": [], "counts": [{"kind": "FIX_SECRECY_REVIEW_FINDINGS", "count": 1}]}
+    assert queue["approvalWork"] == {"items": [], "counts": [{"kind": "SUBMIT_DRAFT_PROJECT", "count": 1}]}
