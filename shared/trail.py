@@ -125,6 +125,17 @@ def chain(seq: int, previous_hash: str, decision: Decision) -> TrailEntry:
                       decision.classified, content, indexed_of(json.loads(content)))
 
 
+def projects_named(project_id: str | None, details: Mapping[str, Any]) -> set[str]:
+    """The projects an entry speaks of: the one it is about, and those its details name (a plan's lines, an item's
+    project). An entry is as secret as the most secret of them (R-SEC-2)."""
+    named = {project_id} if project_id else set()
+    if isinstance(details.get("project_id"), str):
+        named.add(details["project_id"])
+    if isinstance(details.get("lines"), Mapping):
+        named |= {key for key in details["lines"] if isinstance(key, str)}
+    return named
+
+
 def indexed_of(content: Mapping[str, Any]) -> dict[str, Any]:
     return {name: content.get(name) for name in INDEXED}
 

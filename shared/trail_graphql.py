@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth import Department, Identity
 from shared.graphql import restricted
-from shared.trail import TrailEntry
+from shared.trail import TrailEntry, projects_named
 from shared.trail_store import DecisionTrail, TrailTables
 from shared.visibility import can_see_project
 
@@ -80,10 +80,12 @@ async def as_read_by(session: AsyncSession, entries: list[TrailEntry], identity:
                      classified_among: ClassifiedAmong | None) -> list[TrailEntry]:
     if may_read_classified(identity):
         return entries
-    projects = sorted({e.indexed["project_id"] for e in entries if e.indexed and e.indexed["project_id"]})
+    # A project classified after the entry was written is withheld too, wherever the entry names it.
+    named = {e.seq: projects_named(content["project_id"], content["details"])
+             for e in entries if (content := e.decision()) is not None}
+    projects = sorted(set().union(*named.values()))
     classified_now = await classified_among(session, projects) if classified_among and projects else set()
-    return [e.withheld() if e.classified or (e.indexed and e.indexed["project_id"] in classified_now) else e
-            for e in entries]
+    return [e.withheld() if e.classified or named.get(e.seq, set()) & classified_now else e for e in entries]
 
 
 def trail_fields(service: str, bureau: Department, tables: TrailTables,

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import MetaData, column, func, update
 
+from shared.auth import Department, Identity
 from shared.db import create_engine, create_session_factory
 from shared.trail import (
     CONTENT_ALTERED,
@@ -24,7 +25,9 @@ from shared.trail import (
     sha256,
     verify,
 )
+from shared.trail_graphql import as_read_by
 from shared.trail_store import DecisionTrail, trail_tables
+from shared.visibility import SECRECY_CLEARANCE_ROLE
 
 T0 = datetime(2026, 3, 1, tzinfo=timezone.utc)
 
@@ -215,3 +218,22 @@ async def test_R_OVS_1_a_row_deleted_behind_the_stores_back_is_missing_even_the_
     async with sessions() as session:
         report = await DecisionTrail(tables, session).verify()
     assert (report.broken.seq, report.broken.kind) == (1, ENTRY_MISSING)
+
+
+async def test_R_SEC_2_an_entry_naming_a_project_classified_since_is_withheld_from_readers_without_clearance():
+    """A special-fund plan's entry names its projects in its lines, not as the project it is about: once one of them
+    is classified, the supervisory commission without clearance no longer reads the entry; with clearance it does."""
+    plan = chain(1, GENESIS, Decision(
+        at=T0, department="FINANCE_BUREAU", unit="finance", actor="clerk", action="DRAFT_PLAN",
+        subject_type="SPECIAL_FUND_PLAN", subject_id="CITY:2026", details={"lines": {"p-secret": 500, "p-open": 7}}))
+    ordinary = chain(2, plan.entry_hash, decision(2))
+
+    async def classified_among(_session, project_ids):
+        return {"p-secret"} & set(project_ids)
+
+    commission = Identity(department=Department.SUPERVISORY_COMMISSION, unit="commission")
+    shown = await as_read_by(None, [plan, ordinary], commission, classified_among)
+    assert [e.content is None for e in shown] == [True, False]
+    cleared = Identity(department=Department.SUPERVISORY_COMMISSION, unit="commission", roles=(SECRECY_CLEARANCE_ROLE,))
+    assert [e.content is None for e in await as_read_by(None, [plan, ordinary], cleared, classified_among)] == [
+        False, False]

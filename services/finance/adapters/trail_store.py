@@ -49,10 +49,7 @@ async def _append(session: AsyncSession, subject: Subject, decisions: Sequence[t
     if not decisions:
         return
     # A plan's entries name the projects of its lines: such an entry is as classified as the most secret of them.
-    named = {subject.project_id} if subject.project_id else set()
-    for *_rest, details in decisions:
-        named |= {details["project_id"]} if isinstance(details.get("project_id"), str) else set()
-        named |= set(details["lines"]) if isinstance(details.get("lines"), dict) else set()
+    named = set().union(*(shared_trail.projects_named(subject.project_id, details) for *_rest, details in decisions))
     classified = bool(named and await classified_among(session, sorted(named)))
     await DecisionTrail(trail, session).append(*(shared_trail.Decision(
         at=at, department=actor.department, unit=actor.unit, actor=actor.subject, action=action,

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from shared.clock import as_utc
-from shared.trail import Decision
+from shared.trail import Decision, projects_named
 from shared.trail_store import append_in_migration, create_trail_tables_v1, drop_trail_tables_v1
 
 revision = "0006"
@@ -30,10 +30,16 @@ WHO = ("department", "unit", "subject", "reason", "entry_hash", "id", "action")
 
 
 def _classified() -> dict[str, bool]:
+    """Finance's view of each project, as the service reads it: the Secrecy Bureau's latest decision, else the review
+    opinion's flag, else the unit's declaration (R-SEC-2)."""
     projects = sa.table("finance_projects", sa.column("id"), sa.column("classified", sa.Boolean))
     secrecy = sa.table("finance_secrecy_status", sa.column("project_id"), sa.column("classified", sa.Boolean))
-    rows = op.get_bind().execute(sa.select(projects.c.id, sa.func.coalesce(secrecy.c.classified, projects.c.classified))
-                                 .outerjoin(secrecy, secrecy.c.project_id == projects.c.id)).all()
+    reviews = sa.table("budget_reviews", sa.column("project_id"), sa.column("opinion_classified", sa.Boolean))
+    rows = op.get_bind().execute(
+        sa.select(projects.c.id, sa.func.coalesce(secrecy.c.classified, reviews.c.opinion_classified,
+                                                  projects.c.classified))
+        .outerjoin(secrecy, secrecy.c.project_id == projects.c.id)
+        .outerjoin(reviews, reviews.c.project_id == projects.c.id)).all()
     return {project_id: bool(classified) for project_id, classified in rows}
 
 
@@ -64,7 +70,7 @@ def upgrade() -> None:
         project_id = rest if kind in CHAIN_SUBJECTS else None
         taken.append((as_utc(row.at), 1, row.id, _decision(
             row, CHAIN_SUBJECTS.get(kind, "SPECIAL_FUND_PLAN"), rest, project_id,
-            classified.get(project_id, False) if project_id else False,
+            any(classified.get(named, False) for named in projects_named(project_id, row.detail)),
             {**row.detail, "migrated_from": {"table": "finance_trail", "id": row.id, "entry_hash": row.entry_hash}})))
     append_in_migration(op, [decision for *_order, decision in sorted(taken, key=lambda t: t[:3])])
     op.drop_index("ix_finance_trail_chain", table_name="finance_trail")
