@@ -105,8 +105,10 @@ class OutboxRelay:
 
     A round takes a batch of unpublished rows in one transaction that locks them (SKIP LOCKED keeps relays of other
     processes off them), publishes them with publisher confirms, pipelined across subjects, and commits each row's
-    outcome: `published_at` once the broker has confirmed it, else one more `attempts` and the `last_error`. A
-    failure never undoes a confirmation made in the same round, so no confirmed row is sent twice by the relay.
+    outcome: `published_at` once the broker has confirmed it, else one more `attempts` and the `last_error`. A row's
+    failure never undoes another's confirmation, so the relay sends no confirmed row again. Only if the process dies
+    or the database fails before the round commits are that round's rows sent again (at most `batch_size`): delivery
+    is at least once, and the consumers' inbox gives each event one effect.
 
     A failure while the bus is unreachable is the broker's, not the row's: the row keeps its attempts (its
     last_error says why it waits), the round's other outcomes commit and the relay backs off. A failure while the bus

@@ -5,7 +5,8 @@ Appending is safe when decisions commit at once: it starts with one UPDATE of th
 on and returns the previous hash. On PostgreSQL that UPDATE locks the row until the transaction ends, so a
 concurrent append waits there and then reads the head as committed (READ COMMITTED re-reads an updated row): the
 chain never forks and no decision fails for it. On SQLite the same UPDATE takes the database's single write lock.
-Appends come last in a unit of work, so the head is held only while the transaction commits.
+The head stays locked from the append to the commit: a unit of work appends once its decision is taken, so that is
+the rest of one short transaction.
 """
 from __future__ import annotations
 

@@ -70,7 +70,8 @@ async def decide_plan(uow_factory: UowFactory, jurisdiction: str, year: int, act
                 await plans.save(before, version, entry)  # ConcurrentUpdate if someone saved first
                 event = _announcement(action, versions, version, entry)
                 if event is not None:
-                    await uow.emit(event, subject=None)
+                    # The plan is the subject: its decisions reach consumers in the order they were taken.
+                    await uow.emit(event, subject=f"construction-plan:{jurisdiction}:{year}")
                 await uow.commit()
                 return [v for v in versions if v.id != version.id] + [version]
         except ConcurrentUpdate:

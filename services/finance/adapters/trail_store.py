@@ -32,15 +32,19 @@ RULES: dict[str, str] = {
 }
 
 
+# The Secrecy Bureau's latest word, else the review opinion's flag, else the unit's declaration (as BudgetReviewCase
+# says); read with finance_secrecy_status and budget_reviews joined to finance_projects.
+CLASSIFIED = func.coalesce(secrecy_status.c.classified, budget_reviews.c.opinion_classified, projects.c.classified)
+
+
 async def classified_among(session: AsyncSession, project_ids: Sequence[str]) -> set[str]:
     """Which of these projects Finance holds as classified: the Secrecy Bureau's latest decision, else the review
     opinion's flag, else the unit's declaration (R-SEC-2)."""
-    classified = func.coalesce(secrecy_status.c.classified, budget_reviews.c.opinion_classified, projects.c.classified)
     rows = await session.execute(
         select(projects.c.id)
         .outerjoin(secrecy_status, secrecy_status.c.project_id == projects.c.id)
         .outerjoin(budget_reviews, budget_reviews.c.project_id == projects.c.id)
-        .where(projects.c.id.in_(list(project_ids)), classified.is_(True)))
+        .where(projects.c.id.in_(list(project_ids)), CLASSIFIED.is_(True)))
     return set(rows.scalars())
 
 

@@ -11,6 +11,7 @@ from services.finance.adapters.asset_tables import asset_registrations
 from services.finance.adapters.money_tables import audit_findings, plans, project_facts, sanctions, settlements, \
     spot_checks
 from services.finance.adapters.orm import budget_reviews, projects, secrecy_status, trail
+from services.finance.adapters.trail_store import CLASSIFIED
 from services.finance.domain import work
 from services.finance.domain.budget_review import BudgetReviewStatus
 from services.finance.domain.sanctions import NAMED_VIOLATIONS
@@ -21,8 +22,6 @@ from shared.clock import as_utc
 from shared.visibility import APPLICANTS
 from shared.work import Work
 
-# The Secrecy Bureau's latest word, else the review opinion's flag, else the approval's (as BudgetReviewCase says).
-CLASSIFIED = func.coalesce(secrecy_status.c.classified, budget_reviews.c.opinion_classified, projects.c.classified)
 PROJECT_COLUMNS = (projects.c.id.label("p_id"), projects.c.code.label("p_code"),
                    projects.c.jurisdiction.label("p_jurisdiction"), projects.c.unit_path.label("p_unit_path"),
                    CLASSIFIED.label("p_classified"))

@@ -107,7 +107,8 @@ async def _decide_plan(uow_factory: UowFactory, jurisdiction: str, year: int, de
                 await uow.emit(SpecialFundPlanApproved(
                     plan_id=updated.id, jurisdiction=jurisdiction, year=year, total=updated.total,
                     lines=[SpecialFundPlanLine(project_id=line.project_id, amount=line.amount)
-                           for line in updated.lines], approved_at=updated.decided_at), subject=None)
+                           for line in updated.lines], approved_at=updated.decided_at),
+                    subject=f"special-fund-plan:{jurisdiction}:{year}")  # the plan's events stay in order
             await uow.commit()
             return updated
 

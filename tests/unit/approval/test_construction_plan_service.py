@@ -94,6 +94,8 @@ async def test_R_PLN_1_the_whole_path_is_on_the_history_and_on_the_bus(approval)
     assert [e.type for e in events] == ["approval.construction_plan.submitted.v1",
                                         "approval.construction_plan.reviewed.v1",
                                         "approval.construction_plan.approved.v1"]
+    # One subject per plan: the relay keeps a plan's decisions in the order they were taken.
+    assert {e.envelope["subject"] for e in events} == {f"construction-plan:CITY:{YEAR}"}
     data = events[-1].envelope["data"]
     assert data["items"] == [{"project_id": project_id, "planned_amount": ESTIMATE}]
     assert (data["version"], data["document_number"], data["supersedes_version"]) == (1, "益政函〔2026〕12号", None)

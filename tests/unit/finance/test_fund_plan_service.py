@@ -115,6 +115,7 @@ async def test_R_PLN_2_both_departments_sign_then_the_leading_group_approves(run
     assert done["plan"]["status"] == "APPROVED"
     assert [h["action"] for h in done["plan"]["history"]] == ["DRAFT", "SIGN", "SIGN", "APPROVE"]
     (event,) = await outbox_events(runtime, SpecialFundPlanApproved.event_type)
+    assert event.subject == f"special-fund-plan:CITY:{THIS_YEAR}"  # the plan's events stay in order
     assert (event.payload().total, [line.project_id for line in event.payload().lines]) == (100_00, ["p-1"])
     assert (await money(runtime))["fundPlan"]["allocations"][0]["inApprovedPlan"] is True
 

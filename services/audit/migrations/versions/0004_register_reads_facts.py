@@ -21,5 +21,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.add_column("audit_project_register", sa.Column("settlement_amount", sa.BigInteger))
+    # The code before this revision read both facts off the register row: copy them back as they stand now.
     op.execute("UPDATE audit_project_register SET settlement_amount = (SELECT settlement_amount FROM "
                "audit_settlements WHERE audit_settlements.project_id = audit_project_register.project_id)")
+    op.execute("UPDATE audit_project_register SET classified = COALESCE((SELECT classified FROM audit_classifications "
+               "WHERE audit_classifications.project_id = audit_project_register.project_id), classified)")
