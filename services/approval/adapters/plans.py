@@ -49,7 +49,16 @@ class PlanRepository:
         if year is not None:
             keys = keys.where(construction_plans.c.year == year)
         keys = keys.order_by(construction_plans.c.year, construction_plans.c.jurisdiction).limit(MAX_PLANS_LISTED)
-        return [await self.versions(row.jurisdiction, row.year) for row in await self.session.execute(keys)]
+        chosen = keys.subquery()
+        rows = await self.session.execute(
+            select(construction_plans.c.jurisdiction, construction_plans.c.year, construction_plans.c.record)
+            .join(chosen, (chosen.c.jurisdiction == construction_plans.c.jurisdiction)
+                  & (chosen.c.year == construction_plans.c.year))
+            .order_by(construction_plans.c.year, construction_plans.c.jurisdiction, construction_plans.c.number))
+        found: dict[tuple[str, int], list[PlanVersion]] = {}
+        for row in rows:
+            found.setdefault((row.jurisdiction, row.year), []).append(PlanVersion.model_validate(row.record))
+        return list(found.values())
 
     async def save(self, before: PlanVersion | None, after: PlanVersion, entry: PlanDecision) -> None:
         """Write a new version, or the changed one if nobody saved it since `before` was read; then its history line.

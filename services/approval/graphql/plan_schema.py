@@ -9,7 +9,7 @@ from services.approval import plan_handlers
 from services.approval.adapters.plans import PlanRepository
 from services.approval.domain import construction_plan as plan
 from services.approval.domain.plan_lifecycle import TRANSITIONS, PlanAction
-from services.approval.graphql.plan_types import ConstructionPlan, plan_view
+from services.approval.graphql.plan_types import ConstructionPlan, plan_view, plan_views
 from shared.graphql import Fen, Unauthenticated, UserError, decision, restricted, run_command
 from shared.visibility import OVERSIGHT, WORKFLOW_BUREAUS
 
@@ -52,7 +52,7 @@ class PlanQuery:
                                  jurisdiction: str | None = None) -> list[ConstructionPlan]:
         async with info.context.runtime.sessions() as session:
             found = await PlanRepository(session).plans(jurisdiction=jurisdiction, year=year)
-        return [await plan_view(info, versions) for versions in found]
+        return await plan_views(info, found)
 
 
 @strawberry.type

@@ -83,12 +83,22 @@ class ConstructionPlan:
 
 
 async def plan_view(info: strawberry.Info, versions: list[plan.PlanVersion]) -> ConstructionPlan:
-    ids = list(dict.fromkeys(item.project_id for version in versions for item in version.items))
+    return (await plan_views(info, [versions]))[0]
+
+
+async def plan_views(info: strawberry.Info, plans: list[list[plan.PlanVersion]]) -> list[ConstructionPlan]:
+    """The plans as the caller may see them: their history and their projects read once for all of them."""
+    every_version = [v for versions in plans for v in versions]
+    ids = list(dict.fromkeys(item.project_id for version in every_version for item in version.items))
     async with info.context.runtime.sessions() as session:
-        history = await PlanRepository(session).history_of([v.id for v in versions])
+        history = await PlanRepository(session).history_of([v.id for v in every_version])
     decided = {e.project_id for entries in history.values() for e in entries if e.project_id}
     ids += [i for i in decided if i not in ids]
     seen = dict(zip(ids, await project_loader(info).load_many(ids), strict=True))  # None: not visible to the caller
+    return [_plan_view(versions, history, seen) for versions in plans]
+
+
+def _plan_view(versions: list[plan.PlanVersion], history: dict, seen: dict) -> ConstructionPlan:
     current = plan.in_force(versions)
 
     def item(i: plan.PlanItem) -> ConstructionPlanItem:
@@ -100,10 +110,12 @@ async def plan_view(info: strawberry.Info, versions: list[plan.PlanVersion]) -> 
                                     planned_amount=i.planned_amount, note=i.note, withheld=False)
 
     def decision(e: plan.PlanDecision) -> ConstructionPlanDecision:
-        shown = e.project_id if e.project_id and seen.get(e.project_id) is not None else None
+        hidden = e.project_id is not None and seen.get(e.project_id) is None
+        shown = None if hidden else e.project_id
         return ConstructionPlanDecision(at=e.at, action=e.action, version=e.version, from_status=e.from_status,
                                         to_status=e.to_status, department=e.department, unit=e.unit,
-                                        subject=e.subject, reasons=list(e.reasons), detail=e.detail,
+                                        subject=e.subject, reasons=[] if hidden else list(e.reasons),
+                                        detail="" if hidden else e.detail,  # the text may name the item's amount
                                         project_id=strawberry.ID(shown) if shown else None)
 
     def version(v: plan.PlanVersion) -> ConstructionPlanVersion:

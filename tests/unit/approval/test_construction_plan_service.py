@@ -14,6 +14,8 @@ from shared.clock import china_date, utc_now
 from shared.events import BudgetReviewReported, SecrecyReviewPassed
 from shared.visibility import SECRECY_CLEARANCE_ROLE
 from tests.unit.approval.builders import BUREAU, CITY_GOVERNMENT, LEADING_GROUP, UNIT
+from shared.jurisdictions import JURISDICTIONS
+from tests.unit.work_support import statements
 from tests.unit.approval.plan_support import YEAR, plan_mutation, put_in_approved_plan, read_plan
 from tests.unit.approval.test_service import approved_and_reviewed, envelope, run
 
@@ -225,3 +227,27 @@ async def test_R_SEC_2_a_classified_item_shows_its_amount_only_to_readers_withou
             assert hidden == {"projectId": None, "code": None, "name": None, "plannedAmount": 2_000_000_00,
                               "note": None, "withheld": True}, reader
             assert decisions == [ordinary, None]
+            details = [d["detail"] for d in version["decisions"] if d["action"] == "ADD_ITEM"]
+            assert details[0] and details[1] == "", reader  # its decision's text could give its amount away
+
+
+async def test_R_PLN_1_listing_many_plans_reads_them_in_a_fixed_number_of_statements(approval):
+    """constructionPlans reads the plans, their decisions and their projects once for all of them, not per plan."""
+    jurisdictions = list(JURISDICTIONS)[:4]
+
+    async def listed() -> tuple[list, int]:
+        with statements(approval.runtime) as seen:
+            answer = await approval.call(LEADING_GROUP, "{ constructionPlans(year: %d) { jurisdiction versions { "
+                                                        "number decisions { action } } } }" % YEAR)
+        return answer["constructionPlans"], len(seen)
+
+    assert (await plan_mutation(approval, BUREAU, "draftConstructionPlan", jurisdiction=jurisdictions[0]))[
+        "userErrors"] == []
+    one, statements_for_one = await listed()
+    for jurisdiction in jurisdictions[1:]:
+        assert (await plan_mutation(approval, BUREAU, "draftConstructionPlan", jurisdiction=jurisdiction))[
+            "userErrors"] == []
+    many, statements_for_many = await listed()
+    assert sorted(p["jurisdiction"] for p in many) == sorted(jurisdictions) and len(one) == 1
+    assert all(p["versions"][0]["decisions"] for p in many)
+    assert statements_for_many == statements_for_one
