@@ -39,12 +39,23 @@ async def classified_with_a_failed_secrecy_review(gateway) -> Walk:
 
 
 async def test_my_work_merges_three_services_oldest_first_and_respects_need_to_know(embedded_gateway):
-    gateway, _system = embedded_gateway
+    await merges_three_services_oldest_first(embedded_gateway[0])
+
+
+async def test_my_work_merges_three_services_on_postgres_and_rabbitmq(real_gateway):
+    await merges_three_services_oldest_first(real_gateway)
+
+
+async def merges_three_services_oldest_first(gateway) -> None:
     draft = Walk(gateway)
     await draft.create(1_000_000_00)
     accepted = await walk_an_ordinary_project(gateway)  # accepted, its assets not registered (R-FIN-7)
     secret = await classified_with_a_failed_secrecy_review(gateway)
 
+    async def three_waiting():  # each service learns of the last decisions from the bus
+        return len((await my_work(gateway, UNIT))["items"]) == 3
+
+    await eventually(three_waiting, timeout=30)
     queue = await my_work(gateway, UNIT)
     merged = [(i["kind"], i["service"], i["projectId"]) for i in queue["items"]]
     assert merged == [("SUBMIT_DRAFT_PROJECT", "approval", draft.id), ("REGISTER_ASSETS", "finance", accepted.id),
