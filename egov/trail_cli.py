@@ -3,6 +3,8 @@
     egov trail verify --service finance              # the service's database: DATABASE_URL, or DATA_DIR/finance.db
     egov trail verify --service audit --input t.json # an export: the `auditTrail` GraphQL answer, or a list of entries
     ... --expect-head HASH                           # the head hash published earlier: catches a tail cut off
+    ... --input page2.json --after 100:HASH          # a page fetched with `after: 100`, continuing from the entry
+                                                     # a check of the pages before printed as its head
 
 Exit status: 0 intact, 1 broken, 2 the trail could not be read.
 """
@@ -15,7 +17,7 @@ import re
 import sys
 from pathlib import Path
 
-from shared.trail import TrailEntry, TrailReport, verify
+from shared.trail import GENESIS, TrailEntry, TrailReport, verify
 
 INTACT, BROKEN, UNREADABLE = 0, 1, 2
 
@@ -36,9 +38,18 @@ def entries_from_export(service: str, value) -> list[TrailEntry]:
     return entries
 
 
-def _from_export(service: str, path: str) -> TrailReport:
+def _from_export(service: str, path: str, after: tuple[int, str] | None) -> TrailReport:
     text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    return verify(entries_from_export(service, json.loads(text)))
+    after_seq, after_hash = after or (0, GENESIS)
+    return verify(entries_from_export(service, json.loads(text)), after_seq=after_seq, after_hash=after_hash)
+
+
+def _after(value: str) -> tuple[int, str]:
+    seq, _, entry_hash = value.partition(":")
+    if not seq.isdigit() or not re.fullmatch(r"[0-9a-fA-F]{64}", entry_hash):
+        raise argparse.ArgumentTypeError("give the entry the export continues from as SEQ:HASH (its entry hash, "
+                                         "64 hex digits), as a check of the pages before printed its head")
+    return int(seq), entry_hash.lower()
 
 
 def _from_database(service: str) -> TrailReport:
@@ -66,7 +77,10 @@ def cmd_verify(args) -> int:
 
     chosen([args.service], "egov trail verify")
     try:
-        report = _from_export(args.service, args.input) if args.input else _from_database(args.service)
+        if args.after and not args.input:
+            print("egov trail verify: --after continues an exported page (--input)", file=sys.stderr)
+            return UNREADABLE
+        report = _from_export(args.service, args.input, args.after) if args.input else _from_database(args.service)
     except Exception as error:  # unreadable file or database: said apart from a broken chain
         print(f"egov trail verify: cannot read the {args.service} trail: {type(error).__name__}: {error}",
               file=sys.stderr)
@@ -92,5 +106,8 @@ def add_trail_commands(commands: argparse._SubParsersAction) -> None:
     check.add_argument("--service", required=True, help="approval, finance, audit or secrecy")
     check.add_argument("--input", help="an exported trail (the <service>Trail GraphQL answer, or a JSON list of "
                                        "entries; '-' for stdin); default: the service's database")
+    check.add_argument("--after", type=_after, metavar="SEQ:HASH",
+                       help="with --input: the page continues after this entry (its sequence and entry hash, as the "
+                            "check of the pages before printed its head)")
     check.add_argument("--expect-head", help="the head hash published earlier: catches entries cut off at the end")
     check.set_defaults(func=lambda args: sys.exit(cmd_verify(args)))

@@ -1,6 +1,9 @@
 """R-OVS-1 in each service, on SQLite: the trail view is for the service's own bureau and the supervisory commission
 (every other department FORBIDDEN, the public UNAUTHENTICATED); decisions land on the chain; a classified project's
 entries are withheld without need to know (R-SEC-2); `egov trail verify --service S` names a tampered entry."""
+import json
+import re
+
 import pytest
 from sqlalchemy import column, func, update
 
@@ -99,3 +102,33 @@ async def test_R_OVS_1_the_cli_names_an_entry_altered_behind_the_services_back(m
     assert broken.returncode == 1, broken.stdout + broken.stderr
     assert "1 entries checked" in broken.stdout and "BROKEN at entry 2: CONTENT_ALTERED" in broken.stdout
     assert egov("trail", "verify", "--service", "nowhere", env=database).returncode != 0
+
+
+async def test_R_OVS_1_the_commission_checks_an_exported_trail_page_by_page(migrated, tmp_path):
+    """An overseer exports the trail in pages (`after`) and checks each one on its own machine: the first from the
+    start, each next one continuing from the head the check before printed; a page cannot be passed off as
+    continuing from an entry it does not follow."""
+    runtime = await migrated("approval")
+    for _ in range(3):
+        await create_project(runtime.uow, draft(), UNIT)
+    page = "{ approvalTrail(first: 2, after: %d) { seq previousHash contentDigest entryHash classified content } }"
+    first = (await gql(runtime, "approval", page % 0, SUPERVISORY)).data
+    second = (await gql(runtime, "approval", page % 2, SUPERVISORY)).data
+    (tmp_path / "1.json").write_text(json.dumps({"data": first}))
+    (tmp_path / "2.json").write_text(json.dumps(second["approvalTrail"]))
+
+    checked = egov("trail", "verify", "--service", "approval", "--input", str(tmp_path / "1.json"))
+    assert checked.returncode == 0 and "2 entries checked" in checked.stdout, checked.stdout + checked.stderr
+    head = re.search(r"head (\d+) ([0-9a-f]{64})", checked.stdout)
+    assert head.group(1) == "2" and head.group(2) == first["approvalTrail"][1]["entryHash"]
+
+    alone = egov("trail", "verify", "--service", "approval", "--input", str(tmp_path / "2.json"))
+    assert alone.returncode == 1 and "BROKEN at entry 1: ENTRY_MISSING" in alone.stdout
+    continued = egov("trail", "verify", "--service", "approval", "--input", str(tmp_path / "2.json"),
+                     "--after", f"2:{head.group(2)}")
+    assert continued.returncode == 0 and "1 entries checked" in continued.stdout and "head 3 " in continued.stdout
+    forged = egov("trail", "verify", "--service", "approval", "--input", str(tmp_path / "2.json"),
+                  "--after", f"2:{'0' * 64}")
+    assert forged.returncode == 1 and "BROKEN at entry 3: LINK_BROKEN" in forged.stdout
+    assert egov("trail", "verify", "--service", "approval", "--input", str(tmp_path / "2.json"),
+                "--after", "2:nothex").returncode == 2  # argparse: a usage error
