@@ -14,6 +14,7 @@ from datetime import datetime
 from enum import Enum
 
 from shared.auth import Identity
+from shared.visibility import can_see_project
 
 # At most this many items in one list; the counts are always exact.
 MAX_ITEMS = 100
@@ -82,6 +83,25 @@ class Work:
     def order(self) -> tuple:
         return (self.waiting_since, self.kind.value, self.code or "", self.project_id or "",
                 self.jurisdiction or "", self.year or 0)
+
+
+@dataclass(frozen=True)
+class ProjectRef:
+    """What a service knows of a project, enough to say who may see its work (R-SEC-2)."""
+
+    id: str
+    code: str
+    jurisdiction: str
+    unit_path: tuple[str, ...]
+    classified: bool
+
+    def seen_by(self, identity: Identity) -> bool:
+        return can_see_project(identity, unit_path=self.unit_path, classified=self.classified)
+
+    def work(self, kind: WorkKind, service: str, since: datetime) -> Work:
+        """A piece of work about this project."""
+        return Work(kind=kind, service=service, waiting_since=since, project_id=self.id, code=self.code,
+                    jurisdiction=self.jurisdiction)
 
 
 def owner_of(identity: Identity) -> str:

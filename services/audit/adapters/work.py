@@ -13,15 +13,15 @@ from services.audit.domain.engagement import EngagementStatus
 from services.audit.domain.plan import PlanStatus, PopulationRole
 from shared.auth import Identity
 from shared.clock import as_utc
-from shared.work import Work
+from shared.work import ProjectRef, Work
 
 
 def _at(value: datetime | None) -> datetime | None:
     return as_utc(value) if value is not None else None
 
 
-def _project(row) -> work.ProjectRef:
-    return work.ProjectRef(row["project_id"], row["code"], row["jurisdiction"], tuple(row["unit_path"] or ()),
+def _project(row) -> ProjectRef:
+    return ProjectRef(row["project_id"], row["code"], row["jurisdiction"], tuple(row["unit_path"] or ()),
                            bool(row["classified"]))
 
 

@@ -6,19 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shared.auth import Department, Identity
-from shared.visibility import can_see_project
-from shared.work import Work, WorkKind as K
+from shared.work import ProjectRef, Work, WorkKind as K
 
 SERVICE = "audit"
-
-
-@dataclass(frozen=True)
-class ProjectRef:
-    id: str
-    code: str
-    jurisdiction: str
-    unit_path: tuple[str, ...]
-    classified: bool
 
 
 def acts(identity: Identity) -> bool:
@@ -27,11 +17,9 @@ def acts(identity: Identity) -> bool:
 
 
 def _work(identity: Identity, kind: K, since: datetime, project: ProjectRef) -> list[Work]:
-    if not acts(identity) or not can_see_project(identity, unit_path=project.unit_path,
-                                                 classified=project.classified):
+    if not acts(identity) or not project.seen_by(identity):
         return []
-    return [Work(kind=kind, service=SERVICE, waiting_since=since, project_id=project.id, code=project.code,
-                 jurisdiction=project.jurisdiction)]
+    return [project.work(kind, SERVICE, since)]
 
 
 def unplanned_work(identity: Identity, jurisdiction: str, first_accepted_at: datetime) -> list[Work]:

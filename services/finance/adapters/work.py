@@ -20,7 +20,7 @@ from services.finance.domain.trail import plan_chain
 from shared.auth import Department, Identity
 from shared.clock import as_utc
 from shared.visibility import APPLICANTS
-from shared.work import Work
+from shared.work import ProjectRef, Work
 
 PROJECT_COLUMNS = (projects.c.id.label("p_id"), projects.c.code.label("p_code"),
                    projects.c.jurisdiction.label("p_jurisdiction"), projects.c.unit_path.label("p_unit_path"),
@@ -33,8 +33,8 @@ def _with_project(query, project_id_column, *, from_review: bool = False):
     return query if from_review else query.outerjoin(budget_reviews, budget_reviews.c.project_id == projects.c.id)
 
 
-def _project(row) -> work.ProjectRef:
-    return work.ProjectRef(row["p_id"], row["p_code"], row["p_jurisdiction"], tuple(row["p_unit_path"] or ()),
+def _project(row) -> ProjectRef:
+    return ProjectRef(row["p_id"], row["p_code"], row["p_jurisdiction"], tuple(row["p_unit_path"] or ()),
                            bool(row["p_classified"]))
 
 
@@ -48,8 +48,8 @@ async def finance_work(session: AsyncSession, identity: Identity, now: datetime,
     unit = department in APPLICANTS and identity.unit is not None
     found: list[Work] = []
 
-    def keep(project: work.ProjectRef, works: list[Work]) -> None:
-        if work.sees(identity, project):  # R-SEC-2: a classified project's work only for those who may see it
+    def keep(project: ProjectRef, works: list[Work]) -> None:
+        if project.seen_by(identity):  # R-SEC-2: a classified project's work only for those who may see it
             found.extend(works)
 
     if finance:

@@ -9,22 +9,11 @@ from services.finance.domain.asset_oversight import grace_ends_at, grace_passed
 from services.finance.domain.special_fund_plan import SIGNERS, PlanStatus
 from shared.auth import Department, Identity
 from shared.money import MAJOR_THRESHOLD_FEN
-from shared.visibility import APPLICANTS, can_see_project, unit_manages
-from shared.work import Work, WorkKind as K
+from shared.visibility import APPLICANTS, unit_manages
+from shared.work import ProjectRef, Work, WorkKind as K
 
 SERVICE = "finance"
 FINANCE = Department.FINANCE_BUREAU
-
-
-@dataclass(frozen=True)
-class ProjectRef:
-    """What the finance service knows of a project, enough to say who may see its work (R-SEC-2)."""
-
-    id: str
-    code: str
-    jurisdiction: str
-    unit_path: tuple[str, ...]
-    classified: bool
 
 
 @dataclass(frozen=True)
@@ -52,12 +41,7 @@ class Accepted:
 def _work(kind: K, since: datetime, project: ProjectRef | None = None, **plan) -> Work:
     if project is None:
         return Work(kind=kind, service=SERVICE, waiting_since=since, **plan)
-    return Work(kind=kind, service=SERVICE, waiting_since=since, project_id=project.id, code=project.code,
-                jurisdiction=project.jurisdiction)
-
-
-def sees(identity: Identity, project: ProjectRef) -> bool:
-    return can_see_project(identity, unit_path=project.unit_path, classified=project.classified)
+    return project.work(kind, SERVICE, since)
 
 
 def is_finance(identity: Identity) -> bool:
