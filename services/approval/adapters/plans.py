@@ -8,8 +8,8 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.approval.adapters.orm import construction_plans, projects, trail
-from services.approval.adapters.repository import ConcurrentUpdate
+from services.approval.adapters.orm import construction_plans, trail
+from services.approval.adapters.repository import ConcurrentUpdate, classified_among
 from services.approval.domain.construction_plan import PlanDecision, PlanVersion
 from services.approval.domain.plan_lifecycle import PlanStatus
 from shared.clock import as_utc
@@ -78,8 +78,7 @@ class PlanRepository:
                 .values(status=after.status.value, revision=after.revision, record=record))
             if result.rowcount != 1:
                 raise ConcurrentUpdate(after.id)
-        classified = entry.project_id is not None and bool((await self.session.execute(
-            select(projects.c.classified).where(projects.c.id == entry.project_id))).scalar())
+        classified = bool(entry.project_id and await classified_among(self.session, [entry.project_id]))
         await DecisionTrail(trail, self.session).append(Decision(
             at=entry.at, department=entry.department, unit=entry.unit, actor=entry.subject, action=entry.action,
             subject_type=CONSTRUCTION_PLAN, subject_id=after.id, project_id=entry.project_id, rule="R-PLN-1",
