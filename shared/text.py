@@ -27,6 +27,11 @@ _LINE_NAMES = {"id", "name", "code", "reference", "jurisdiction", "unit", "depar
 _LINE_SUFFIXES = ("Id", "Ids", "Name", "Number", "Reference", "Key", "Code", "Qualification")
 
 
+def non_blank(values: Sequence[str | None] | None) -> tuple[str, ...]:
+    """The given lines (reasons, evidence ...) stripped, the blank ones left out."""
+    return tuple(v.strip() for v in values or () if v and v.strip())
+
+
 def is_line(field_name: str) -> bool:
     """Whether an input field of this (GraphQL) name holds a one-line value rather than free text."""
     return field_name in _LINE_NAMES or field_name.endswith(_LINE_SUFFIXES)

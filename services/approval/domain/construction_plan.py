@@ -21,6 +21,7 @@ from shared.clock import budget_year, china_date
 from shared.errors import DomainError, PermissionDenied, Violation
 from shared.jurisdictions import JURISDICTIONS
 from shared.text import text_violations
+from shared.text import non_blank
 
 __all__ = ["Amendment", "Approval", "Draft", "NewItem", "PlanDecision", "PlanItem", "PlannedProject", "PlanReturn",
            "PlanVersion", "in_force", "decide", "check_department", "construction_problems", "PLANNABLE"]
@@ -56,10 +57,6 @@ def _year_problems(jurisdiction: str, year: int, now: datetime) -> list[Violatio
         problems.append(_v(f"a construction plan is drafted for this year ({current}) or the next, not {year}",
                            "year"))
     return problems
-
-
-def _reasons(reasons) -> tuple[str, ...]:
-    return tuple(r.strip() for r in reasons or () if r and r.strip())
 
 
 def _item_problems(latest: PlanVersion, new: NewItem) -> list[Violation]:
@@ -104,7 +101,7 @@ def _approval_problems(latest: PlanVersion, approval: Approval, now: datetime) -
 
 
 def _return_problems(_versions, _latest, reasons, _now) -> list[Violation]:
-    return [] if _reasons(reasons) else [_v("a returned plan carries the reasons why", "reasons")]
+    return [] if non_blank(reasons) else [_v("a returned plan carries the reasons why", "reasons")]
 
 
 # Each guard returns every violation it finds: (the plan's versions, the latest, the payload, now) -> violations.
@@ -145,7 +142,7 @@ def _added(new: NewItem) -> PlanItem:
 
 
 def _returned(versions, latest, reasons, department, now):
-    reasons = _reasons(reasons)
+    reasons = non_blank(reasons)
     back = PlanReturn(department=department, at=now, reasons=reasons)
     return ({"returns": latest.returns + (back,), "submitted_at": None, "reviewed_at": None, "review_opinion": None},
             reasons, "returned to the Approval Bureau", None)

@@ -15,6 +15,7 @@ from services.approval.domain.lifecycle import Action
 from shared.errors import DomainError, Violation
 from shared.jurisdictions import JURISDICTIONS
 from shared.qualifications import qualification_problem
+from shared.text import non_blank
 
 THIRD_PARTY_TESTS = {TestReportKind.CUSTOM_SOFTWARE, TestReportKind.SOURCE_CODE, TestReportKind.DATABASE_SYSTEM,
                      TestReportKind.NETWORK_SECURITY_AND_SECRECY}
@@ -365,10 +366,6 @@ def _with_change(project, change_id: str, status: ChangeStatus, reasons=()) -> t
                  for c in project.changes)
 
 
-def _reasons(reasons) -> tuple[str, ...]:
-    return tuple(r.strip() for r in reasons or () if r.strip())
-
-
 # Each effect returns (changed fields, reasons for the history, a one-line detail for the history).
 EFFECTS = {
     Action.UPDATE_DOSSIER: lambda p, parts, now: ({"dossier": p.dossier.model_copy(update=parts)}, (),
@@ -380,7 +377,7 @@ EFFECTS = {
                                                "flagged as a major project"),
     Action.SUBMIT: lambda p, _, now: ({}, (), "submitted for approval"),
     Action.APPROVE: lambda p, _, now: ({}, (), "approved"),
-    Action.REJECT: lambda p, reasons, now: ({}, _reasons(reasons), "rejected"),
+    Action.REJECT: lambda p, reasons, now: ({}, non_blank(reasons), "rejected"),
     Action.REVISE: lambda p, _, now: ({"refusal_reasons": ()}, (), "back to draft for revision"),
     Action.RECORD_REVIEW_FINDING: lambda p, f, now: (
         {"review_findings": tuple(x for x in p.review_findings if x.aspect != f.aspect) + (f,)}, (),
@@ -395,8 +392,9 @@ EFFECTS = {
     Action.REQUEST_CHANGE: lambda p, c, now: ({"changes": p.changes + (c,)}, (c.plan,), f"change {c.change_id}"),
     Action.APPROVE_CHANGE: lambda p, cid, now: ({"changes": _with_change(p, cid, ChangeStatus.APPROVED)}, (),
                                                 f"change {cid} approved"),
-    Action.REJECT_CHANGE: lambda p, pl, now: ({"changes": _with_change(p, pl[0], ChangeStatus.REJECTED, _reasons(pl[1]))},
-                                              _reasons(pl[1]), f"change {pl[0]} rejected"),
+    Action.REJECT_CHANGE: lambda p, pl, now: (
+        {"changes": _with_change(p, pl[0], ChangeStatus.REJECTED, non_blank(pl[1]))}, non_blank(pl[1]),
+        f"change {pl[0]} rejected"),
     Action.RECORD_UNAUTHORIZED_CHANGE: lambda p, c, now: ({"changes": p.changes + (c,)}, (c.plan,),
                                                           f"unauthorized change {c.change_id}"),
     Action.RECORD_TEST_REPORT: lambda p, r, now: ({"test_reports": p.test_reports + (r,)}, (),
@@ -407,8 +405,8 @@ EFFECTS = {
                                                                    "refusal_reasons": ()}, (),
                                                                   f"{len(docs)} documents"),
     Action.PASS_COMPLETION_ACCEPTANCE: lambda p, _, now: ({"accepted_at": now}, (), "completion acceptance passed"),
-    Action.REFUSE_COMPLETION_ACCEPTANCE: lambda p, reasons, now: ({"refusal_reasons": _reasons(reasons)},
-                                                                  _reasons(reasons), "completion acceptance refused"),
+    Action.REFUSE_COMPLETION_ACCEPTANCE: lambda p, reasons, now: ({"refusal_reasons": non_blank(reasons)},
+                                                                  non_blank(reasons), "completion acceptance refused"),
     Action.START_OPERATION: lambda p, o, now: ({"operation": o}, (), f"O&M {o.om_months} months by "
                                                                      f"{o.operating_organisation}"),
     Action.CLOSE: lambda p, reason, now: ({}, (reason.strip(),), "closed"),

@@ -15,6 +15,7 @@ from shared.auth import Identity
 from shared.errors import refuse
 from shared.events import ViolationType
 from shared.trail import Decision
+from shared.text import non_blank
 
 # R-FIN-4: the findings of misuse of earmarked funds, on which Finance reduces, stops or recovers funds.
 FUND_VIOLATIONS = frozenset(ViolationType) - {ViolationType.OTHER}
@@ -129,7 +130,7 @@ def start_fieldwork(engagement: Engagement, *, actor: Identity, now: datetime) -
 
 def _clean_finding(finding: FindingInput) -> tuple[str, tuple[str, ...]]:
     summary = (finding.summary or "").strip()
-    evidence = tuple(e.strip() for e in finding.evidence if e and e.strip())
+    evidence = non_blank(finding.evidence)
     if not summary:
         raise refuse("R-FIN-4", "a finding says what was found", "input", "summary")
     if not evidence:

@@ -49,5 +49,3 @@ def authorize(actor: Identity, command: Command) -> None:
             f"{command.value.lower().replace('_', ' ')} is for {needed}; you are {actor.department.value}")
 
 
-def clean_reasons(reasons: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-    return tuple(r.strip() for r in reasons if r and r.strip())

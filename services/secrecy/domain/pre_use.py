@@ -10,11 +10,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import Enum
 
-from services.secrecy.domain.authority import Command, authorize, clean_reasons
+from services.secrecy.domain.authority import Command, authorize
 from services.secrecy.domain.classification import RegisterEntry
 from services.secrecy.domain.history import Decision, SubjectType, decision, system_decision
 from shared.auth import Identity
 from shared.errors import DomainError, Violation, refuse
+from shared.text import non_blank
 
 
 class PreUseStatus(str, Enum):
@@ -119,7 +120,7 @@ def record_evaluation(review: PreUseReview, *, evaluation_id: str, evaluator: st
                       today: date, actor: Identity, now: datetime) -> tuple[PreUseReview, Evaluation, Decision]:
     step = Step.RECORD_PASSED_EVALUATION if conclusion is EvaluationConclusion.PASSED else Step.RECORD_FAILED_EVALUATION
     transition = _transition(review, step, actor)
-    findings = clean_reasons(findings)
+    findings = non_blank(findings)
     problems = []
     if not (evaluator or "").strip():
         problems.append(Violation("R-SEC-1", ("input", "evaluator"), "name the evaluation body (测评机构)"))
@@ -153,7 +154,7 @@ def approve(review: PreUseReview, *, actor: Identity, now: datetime) -> tuple[Pr
 def refuse_use(review: PreUseReview, reasons: tuple[str, ...] | list[str], *, actor: Identity,
                now: datetime) -> tuple[PreUseReview, Decision]:
     transition = _transition(review, Step.REFUSE, actor)
-    reasons = clean_reasons(reasons)
+    reasons = non_blank(reasons)
     if not reasons:
         raise refuse("R-ACC-5", "a refusal of use must give its reasons", "reasons")
     updated = replace(review, status=transition.target, decided_at=now, reasons=reasons, version=review.version + 1)

@@ -10,11 +10,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
 
-from services.secrecy.domain.authority import Command, authorize, clean_reasons
+from services.secrecy.domain.authority import Command, authorize
 from services.secrecy.domain.classification import RegisterEntry
 from services.secrecy.domain.history import Decision, SubjectType, decision, system_decision
 from shared.auth import Identity
 from shared.errors import refuse
+from shared.text import non_blank
 
 
 class SecrecyReviewStatus(str, Enum):
@@ -96,7 +97,7 @@ def pass_review(review: SecrecyReview, opinion: str, *, actor: Identity,
 def fail_review(review: SecrecyReview, reasons: tuple[str, ...] | list[str], *, actor: Identity,
                 now: datetime) -> tuple[SecrecyReview, Decision]:
     transition = _transition(review, Command.FAIL_SECRECY_REVIEW, actor)
-    reasons = clean_reasons(reasons)
+    reasons = non_blank(reasons)
     if not reasons:
         raise refuse("R-REV-3", "a failed secrecy review must give its reasons, so the unit knows what to fix",
                      "reasons")
