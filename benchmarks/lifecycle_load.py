@@ -461,10 +461,13 @@ def summarise(recorder: Recorder, failures: list[str], seconds: float, outbox, i
     mutations = sum(len(v) for v in recorder.mutations.values())
     created = {row["event_id"]: row for row in outbox if row["subject"] in recorder.project_ids}
     effects: dict[str, list[float]] = defaultdict(list)
+    handled = []
     for consumer, event_id, processed_at in inbox:
         row = created.get(event_id)
         if row is not None:
             effects[f"{row['type']} -> {consumer}"].append((processed_at - row["created_at"]).total_seconds())
+            if row["published_at"] is not None:
+                handled.append((processed_at - row["published_at"]).total_seconds())
     relay = [(row["published_at"] - row["created_at"]).total_seconds() for row in created.values()
              if row["published_at"] is not None]
     return {
@@ -474,6 +477,7 @@ def summarise(recorder: Recorder, failures: list[str], seconds: float, outbox, i
         "mutation latency (ms)": {name: scaled(values) for name, values in sorted(recorder.mutations.items())},
         "commit -> consumer effect (ms)": {"all events, all consumers": scaled(sum(effects.values(), [])),
                                            "outbox created -> published (relay)": scaled(relay),
+                                           "published -> consumer effect (bus, handler)": scaled(handled),
                                            **{k: scaled(v) for k, v in sorted(effects.items())}},
         "as a client sees it (ms)": {**{k: scaled(v) for k, v in sorted(recorder.visible.items())},
                                      "(one probe poll through the gateway)": scaled(recorder.probe_polls)},

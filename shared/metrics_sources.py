@@ -22,6 +22,6 @@ class Snapshot:
 async def snapshot(runtime: ServiceRuntime) -> Snapshot:
     state = await outbox_state(runtime.sessions, runtime.outbox)
     found = Snapshot(backlog=state.backlog, oldest_age=state.oldest_age or 0.0, parked=state.parked)
-    if runtime.consumer.routing_keys and (depth := await runtime.bus.queue_depth(runtime.name)) is not None:
+    if runtime.consumer.routing_keys and (depth := await runtime.queue_depth()) is not None:
         found.ready, found.dead_letters = depth
     return found

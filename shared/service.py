@@ -19,6 +19,7 @@ from sqlalchemy import MetaData, text
 from shared.auth import AuthError, TokenVerifier
 from shared.bus import Bus, create_bus
 from shared.db import create_engine, create_session_factory
+from shared.event_loop_thread import EventLoopThread, RelayOnThread
 from shared.graphql import RequestContext
 from shared.graphql_over_http import JSON, error_response, response_media
 from shared.metrics import add_metrics_route, process_metrics
@@ -28,7 +29,7 @@ from shared.outbox_admin import outbox_health
 from shared.settings import Settings
 from shared.subgraph_http import SubgraphRouter
 from shared.telemetry import extract_context
-from shared.uow import EventConsumer, EventHandler, UnitOfWork
+from shared.uow import AudienceLookup, EventConsumer, EventHandler, UnitOfWork
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("egov.service")
@@ -44,12 +45,21 @@ class ServiceDefinition:
     schema_factory: Callable[[], object]
     # The events it consumes: a mapping of event type to handler, or a factory of one given the settings.
     handlers: dict[str, EventHandler] | Callable[[Settings], dict[str, EventHandler]] = field(default_factory=dict)
+    # Who may read its events: the need-to-know facts of their projects, from its own tables (shared.uow).
+    audience: AudienceLookup | None = None
 
     def handlers_for(self, settings: Settings) -> dict[str, EventHandler]:
         return self.handlers(settings) if callable(self.handlers) else self.handlers
 
 
 class ServiceRuntime:
+    """A service's database, bus, outbox relay and consumers.
+
+    On RabbitMQ (a bus of its own) the relay and the consumers run on a loop of their own (`EventLoopThread`), with
+    their own engine and broker connections, so an event is published and handled without waiting behind the
+    requests in progress. With a bus given (the embedded system's in-process bus) everything shares the caller's
+    loop. `consumer` and `relay` are for the request loop either way (tests hand events to `consumer`)."""
+
     def __init__(self, definition: ServiceDefinition, settings: Settings, *, bus: Bus | None = None):
         self.definition = definition
         self.name = definition.name
@@ -60,15 +70,30 @@ class ServiceRuntime:
         self.outbox, self.inbox = _messaging_tables(definition.metadata)
         self._owns_bus = bus is None
         self.bus = bus or create_bus(settings)
-        self.relay = OutboxRelay(self.sessions, self.outbox, self.bus, poll_interval=settings.relay_poll_interval,
-                                 max_attempts=settings.outbox_max_attempts)
+        self._events_thread = EventLoopThread(f"{self.name}-events") if settings.amqp_url and bus is None and __import__("os").environ.get("EGOV_NO_THREAD") is None else None
+        # The engine the relay and the bus's consumers use: asyncpg's connections belong to the loop that opened them.
+        self._events_engine = create_engine(self.database_url) if self._events_thread else self.engine
+        events_sessions = create_session_factory(self._events_engine) if self._events_thread else self.sessions
+        self._relay = OutboxRelay(events_sessions, self.outbox, self.bus,
+                                  poll_interval=settings.relay_poll_interval, max_attempts=settings.outbox_max_attempts)
+        self.relay = RelayOnThread(self._relay, self._events_thread) if self._events_thread else self._relay
         self.verifier = TokenVerifier(settings)
-        self.consumer = EventConsumer(self.name, self.uow, definition.handlers_for(settings))
+        handlers = definition.handlers_for(settings)
+        self.consumer = EventConsumer(self.name, self.uow, handlers)
+        self._bus_consumer = EventConsumer(self.name, lambda: UnitOfWork(
+            events_sessions, outbox=self.outbox, inbox=self.inbox, source=self.name, on_commit=self._relay.wake,
+            audience=definition.audience), handlers) if self._events_thread else self.consumer
         self.started = False
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, outbox=self.outbox, inbox=self.inbox, source=self.name,
-                          on_commit=self.relay.wake)
+                          on_commit=self.relay.wake, audience=self.definition.audience)
+
+    async def on_events_loop(self, coroutine):
+        """Run what uses the bus or the relay on the loop they belong to."""
+        if self._events_thread is None:
+            return await coroutine
+        return await self._events_thread.run(coroutine)
 
     async def migrate(self) -> None:
         await upgrade(self.definition.migrations, self.engine)
@@ -76,25 +101,41 @@ class ServiceRuntime:
     async def start(self, *, migrate: bool = True) -> None:
         if migrate:
             await self.migrate()
+        if self._events_thread is not None:
+            self._events_thread.start()
+        await self.on_events_loop(self._start_events())
+        process_metrics().watch(self)
+        self.started = True
+
+    async def _start_events(self) -> None:
         if self._owns_bus:
             try:
                 await self.bus.start()
             except Exception as exc:  # the relay keeps the outbox until the broker answers
                 log.warning("%s: broker not reachable at start (%s); events wait in the outbox", self.name, exc)
-        if self.consumer.routing_keys:
-            await self.bus.subscribe(self.name, self.consumer.routing_keys,
-                                     process_metrics().timed_consumer(self.name, self.consumer))
-        self.relay.start()
-        process_metrics().watch(self)
-        self.started = True
+        if self._bus_consumer.routing_keys:
+            await self.bus.subscribe(self.name, self._bus_consumer.routing_keys,
+                                     process_metrics().timed_consumer(self.name, self._bus_consumer))
+        self._relay.start()
 
     async def stop(self) -> None:
         process_metrics().unwatch(self)
-        await self.relay.stop()
-        if self._owns_bus:
-            await self.bus.close()
+        await self.on_events_loop(self._stop_events())
+        if self._events_thread is not None:
+            await self._events_thread.stop()
         await self.engine.dispose()
         self.started = False
+
+    async def _stop_events(self) -> None:
+        await self._relay.stop()
+        if self._owns_bus:
+            await self.bus.close()
+        if self._events_engine is not self.engine:
+            await self._events_engine.dispose()
+
+    async def queue_depth(self) -> tuple[int, int] | None:
+        """Messages waiting in this service's queue and its dead-letter queue, as the broker counts them."""
+        return await self.on_events_loop(self.bus.queue_depth(self.name))
 
     async def readiness(self) -> dict[str, object]:
         checks: dict[str, object] = {}
@@ -104,7 +145,7 @@ class ServiceRuntime:
             checks["database"] = "ok"
         except Exception as exc:
             checks["database"] = f"error: {type(exc).__name__}"
-        checks["bus"] = "ok" if await self.bus.ready() else "unreachable"
+        checks["bus"] = "ok" if await self.on_events_loop(self.bus.ready()) else "unreachable"
         checks["relay"] = "ok" if self.relay.last_error is None else f"retrying: {self.relay.last_error}"
         if checks["database"] == "ok":
             try:  # rows parked for an operator, and how far behind the outbox is

@@ -17,21 +17,27 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.bus.base import PoisonMessage
-from shared.events import Envelope, EventPayload
+from shared.events import Audience, Envelope, EventPayload
 from shared.telemetry import extract_context, inject_context
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("egov.uow")
 
 
+# The need-to-know facts of the projects a transaction's events concern, read by the emitting service from its own
+# tables inside that transaction: project id -> Audience (a project it does not know is left out).
+AudienceLookup = Callable[[AsyncSession, list[str]], Awaitable[dict[str, Audience]]]
+
+
 class UnitOfWork:
     def __init__(self, sessions: async_sessionmaker, *, outbox: Table, inbox: Table, source: str,
-                 on_commit: Callable[[], None] | None = None):
+                 on_commit: Callable[[], None] | None = None, audience: AudienceLookup | None = None):
         self._sessions = sessions
         self._outbox = outbox
         self._inbox = inbox
         self.source = source
         self._on_commit = on_commit
+        self._audience = audience
         self.session: AsyncSession | None = None
         self.emitted: list[Envelope] = []
         self._committed = False
@@ -47,19 +53,19 @@ class UnitOfWork:
         await self.session.close()
 
     async def emit(self, payload: EventPayload, *, subject: str | None) -> Envelope:
-        """Write the event to the outbox, inside this transaction."""
+        """Announce an event: its outbox row is written with this transaction's commit."""
         envelope = Envelope.wrap(payload, source=self.source, subject=subject, trace=inject_context())
-        await self.session.execute(
-            insert(self._outbox).values(
-                event_id=envelope.id,
-                type=envelope.type,
-                subject=subject,
-                envelope=envelope.model_dump(mode="json"),
-                created_at=envelope.time,
-            )
-        )
         self.emitted.append(envelope)
         return envelope
+
+    async def _address_events(self) -> None:
+        """Stamp each event with the audience of its project, as this transaction leaves the facts."""
+        subjects = sorted({envelope.subject for envelope in self.emitted if envelope.subject})
+        if self._audience is None or not subjects:
+            return
+        audiences = await self._audience(self.session, subjects)
+        self.emitted = [envelope.model_copy(update={"audience": audiences.get(envelope.subject)})
+                        for envelope in self.emitted]
 
     async def already_processed(self, consumer: str, event_id: str) -> bool:
         found = await self.session.execute(
@@ -81,6 +87,13 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         with tracer.start_as_current_span("db.commit", attributes={"egov.events": len(self.emitted)}):
+            if self.emitted:  # one statement for all of them, in the order they were emitted
+                await self._address_events()
+                written_at = datetime.now(timezone.utc)
+                await self.session.execute(insert(self._outbox), [
+                    {"event_id": envelope.id, "type": envelope.type, "subject": envelope.subject,
+                     "envelope": envelope.model_dump(mode="json"), "created_at": written_at}
+                    for envelope in self.emitted])
             await self.session.commit()
         self._committed = True
         if self.emitted and self._on_commit:

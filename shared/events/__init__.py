@@ -8,6 +8,6 @@ Events about a classified project carry only the id and the facts a consumer nee
 from shared.events.approval import *  # noqa: F401,F403
 from shared.events.audit import *  # noqa: F401,F403
 from shared.events.construction_plan import *  # noqa: F401,F403
-from shared.events.envelope import CATALOG, Envelope, EventPayload, event  # noqa: F401
+from shared.events.envelope import CATALOG, Audience, Envelope, EventPayload, event  # noqa: F401
 from shared.events.finance import *  # noqa: F401,F403
 from shared.events.secrecy import *  # noqa: F401,F403

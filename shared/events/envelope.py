@@ -36,6 +36,19 @@ def event(event_type: str):
     return register
 
 
+class Audience(BaseModel):
+    """Who may read an event: the need-to-know facts of the project it concerns (R-SEC-2), as the emitting service
+    knew them when the event committed. Readers outside the services (the gateway's subscriptions, agency feeds)
+    filter by it with `shared.visibility.can_see_project`; an event without one reaches only the workflow bureaus."""
+
+    model_config = ConfigDict(frozen=True)
+
+    project_id: str
+    unit_path: list[str]
+    jurisdiction: str | None = None
+    classified: bool
+
+
 class Envelope(BaseModel):
     """What travels on the bus: CloudEvents-like metadata around one payload."""
 
@@ -48,6 +61,7 @@ class Envelope(BaseModel):
     subject: str | None = None
     trace: dict[str, str] = Field(default_factory=dict)
     data: dict[str, Any]
+    audience: Audience | None = None
 
     @classmethod
     def wrap(cls, payload: EventPayload, *, source: str, subject: str | None, trace: dict[str, str] | None = None):
