@@ -70,7 +70,7 @@ class ServiceRuntime:
         self.outbox, self.inbox = _messaging_tables(definition.metadata)
         self._owns_bus = bus is None
         self.bus = bus or create_bus(settings)
-        self._events_thread = EventLoopThread(f"{self.name}-events") if settings.amqp_url and bus is None and __import__("os").environ.get("EGOV_NO_THREAD") is None else None
+        self._events_thread = EventLoopThread(f"{self.name}-events") if settings.amqp_url and bus is None else None
         # The engine the relay and the bus's consumers use: asyncpg's connections belong to the loop that opened them.
         self._events_engine = create_engine(self.database_url) if self._events_thread else self.engine
         events_sessions = create_session_factory(self._events_engine) if self._events_thread else self.sessions
