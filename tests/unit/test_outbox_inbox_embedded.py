@@ -94,3 +94,38 @@ async def _async_value(value):
 
 async def _none_unpublished(runtime) -> bool:
     return await count(runtime, runtime.outbox, runtime.outbox.c.published_at.is_(None)) == 0
+
+
+async def test_a_transactions_events_are_written_at_commit_in_the_order_emitted_with_their_audience(finance):
+    """R-SEC-2: each event carries the need-to-know facts of its project, as the emitting service's own lookup
+    reads them inside the committing transaction; a subject it does not know gets none."""
+    from shared.events import Audience
+    from shared.uow import UnitOfWork
+
+    looked_up = []
+
+    async def audience(session, project_ids):
+        looked_up.append(project_ids)
+        return {"p-known": Audience(project_id="p-known", unit_path=["u-2", "u-1"], jurisdiction="CITY",
+                                    classified=True)}
+
+    def uow():
+        return UnitOfWork(finance.sessions, outbox=finance.outbox, inbox=finance.inbox, source="finance",
+                          audience=audience)
+
+    payloads = [ProjectApproved.model_validate(approved_envelope(subject).data) for subject in ("p-known", "p-new")]
+    async with uow() as work:
+        for payload, subject in zip(payloads, ("p-known", "p-new")):
+            await work.emit(payload, subject=subject)
+        assert await count(finance, finance.outbox) == 0  # nothing written before the commit
+        await work.commit()
+    async with uow() as work:  # a transaction that does not commit writes nothing
+        await work.emit(payloads[0], subject="p-known")
+    assert looked_up == [["p-known", "p-new"]]
+    async with finance.sessions() as session:
+        rows = (await session.execute(select(finance.outbox.c.subject, finance.outbox.c.envelope)
+                                      .order_by(finance.outbox.c.seq))).all()
+    assert [subject for subject, _ in rows] == ["p-known", "p-new"]
+    known, unknown = (Envelope.model_validate(envelope) for _, envelope in rows)
+    assert known.audience.classified and known.audience.unit_path == ["u-2", "u-1"]
+    assert unknown.audience is None
