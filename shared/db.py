@@ -25,7 +25,9 @@ def create_engine(url: str) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    # No pre-ping: it costs every transaction a round trip. A connection found broken invalidates the whole pool
+    # (SQLAlchemy does so on a disconnect error), so after an outage one statement fails and the next reconnects.
+    return create_async_engine(url, pool_size=10, max_overflow=10)
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker:
