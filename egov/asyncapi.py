@@ -12,8 +12,9 @@ def consumers_of(event_type: str) -> list[str]:
 
 def asyncapi_document() -> dict:
     channels, operations, messages, schemas = {}, {}, {}, {}
-    envelope_schema = Envelope.model_json_schema()
+    envelope_schema = Envelope.model_json_schema(ref_template="#/components/schemas/{model}")
     envelope_schema["properties"].pop("data")
+    schemas.update(envelope_schema.pop("$defs", {}))  # the audience (R-SEC-2), beside the envelope
     schemas["Envelope"] = envelope_schema
     for event_type, model in sorted(CATALOG.items()):
         name = event_type.replace(".", "_")

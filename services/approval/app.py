@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from services.approval.adapters.audience import project_audiences
 from services.approval.adapters.orm import metadata
 from services.approval.consumers import create_handlers
 from services.approval.graphql.schema import create_schema
@@ -15,6 +16,7 @@ DEFINITION = ServiceDefinition(
     migrations=str(Path(__file__).parent / "migrations"),
     schema_factory=create_schema,
     handlers=lambda settings: create_handlers(settings.major_project_threshold),
+    audience=project_audiences,
 )
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from services.audit.adapters.audience import project_audiences
 from services.audit.adapters.orm import metadata
 from services.audit.graphql.schema import create_schema
 from services.audit.handlers import HANDLERS
@@ -15,6 +16,7 @@ DEFINITION = ServiceDefinition(
     migrations=str(Path(__file__).parent / "migrations"),
     schema_factory=create_schema,
     handlers=HANDLERS,
+    audience=project_audiences,
 )
 
 
