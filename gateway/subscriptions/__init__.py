@@ -2,6 +2,7 @@
 subscribers allowed to see them (R-SEC-2), the `Subscription` schema, and the WebSocket and SSE transports."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -19,16 +20,40 @@ async def start_listening(settings: GatewaySettings, bus: Bus | None, hub: Hub) 
     owned = None
     if bus is None and settings.amqp_url:
         bus = owned = create_bus(settings)
-        await bus.start()
     if bus is None:
         log.info("no bus (AMQP_URL unset): subscriptions are served but receive no events")
         return _nothing
-    stop_listening = await bus.listen(ALL_EVENTS, hub.publish)
-    hub.listening = True
+    stops: list = []
+
+    async def attach() -> None:
+        """A broker that is down at start-up does not stop the gateway: it keeps trying, queries are served."""
+        warned = False
+        while True:
+            try:
+                if owned is not None:
+                    await owned.start()
+                stops.append(await bus.listen(ALL_EVENTS, hub.publish))
+                hub.listening = True
+                if warned:
+                    log.info("subscriptions now hear the bus")
+                return
+            except Exception as exc:  # noqa: BLE001 - any failure to reach the broker: try again
+                if not warned:
+                    log.warning("subscriptions cannot hear the bus yet (%s); retrying", type(exc).__name__)
+                    warned = True
+                await asyncio.sleep(2)
+
+    attaching = asyncio.create_task(attach()) if owned is not None else None
+    if attaching is None:
+        await attach()
 
     async def stop() -> None:
         hub.listening = False
-        await stop_listening()
+        if attaching is not None:
+            attaching.cancel()
+            await asyncio.gather(attaching, return_exceptions=True)
+        for stop_listening in stops:
+            await stop_listening()
         if owned is not None:
             await owned.close()
 
