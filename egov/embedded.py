@@ -33,7 +33,7 @@ class EmbeddedSystem:
         )
         self.app: FastAPI = create_gateway_app(
             self.settings, urls={name: f"http://{name}.embedded/graphql" for name in SERVICES}, client=client,
-            on_startup=self.start, on_shutdown=self.stop,
+            on_startup=self.start, on_shutdown=self.stop, bus=self.bus,
         )
         if self.settings.expose_subgraphs:
             for name, app in self.service_apps.items():

@@ -2,6 +2,7 @@
 
 It authenticates the caller (no token = the public), forwards the caller's token and the trace context to every
 subgraph, enforces limits (body size, depth, aliases, cost) and plans each query across the subgraphs.
+Subscriptions it answers itself, from the bus (`gateway.subscriptions`), over WebSocket and Server-Sent Events.
 """
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from collections.abc import Mapping
 from contextlib import asynccontextmanager
 
 import httpx
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, WebSocket
 from fastapi.responses import HTMLResponse, JSONResponse
-from graphql import GraphQLError, NoSchemaIntrospectionCustomRule, get_operation_ast, parse
+from graphql import NoSchemaIntrospectionCustomRule
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 from strawberry.http.ides import get_graphql_ide_html
@@ -25,10 +26,17 @@ from gateway.graph import GraphSource, RecentOperations
 from gateway.open_data import add_open_data_routes
 from gateway.limits import max_aliases_rule, max_cost_rule, max_depth_rule
 from gateway.persisted import PersistedDocuments, PersistedQueryError
+from gateway.subscriptions import start_listening
+from gateway.subscriptions.execute import operation_kind
+from gateway.subscriptions.hub import Hub
+from gateway.subscriptions.schema import with_subscriptions
+from gateway.subscriptions.sse import event_stream, wants_event_stream
+from gateway.subscriptions.websocket import Connection
 from gateway.supergraph import Supergraph
 from shared.auth import PUBLIC, AuthError, Identity, TokenVerifier
 from shared.graphql_over_http import BAD_REQUEST, GRAPHQL_RESPONSE, JSON, error_response as _error
 from shared.graphql_over_http import not_acceptable as _not_acceptable, request_problem as _request_problem
+from shared.bus import Bus
 from shared.graphql_over_http import response_media as _media, wants_graphiql
 from shared.metrics import (ANONYMOUS, OPERATION_HEADER, OTHER, add_metrics_route, process_metrics,
                             request_operation_name)
@@ -45,7 +53,8 @@ class Gateway:
     def __init__(self, settings: GatewaySettings, urls: Mapping[str, str] | None, client: httpx.AsyncClient):
         self.settings = settings
         self.client = client
-        self.source = GraphSource(settings, client, urls)
+        self.source = GraphSource(settings, client, urls, served=with_subscriptions)
+        self.hub = Hub(settings.subscription_queue_size)
         self.operations = RecentOperations()
         self.verifier = TokenVerifier(settings)
         self.documents = PersistedDocuments.from_settings(settings)
@@ -96,18 +105,16 @@ def _not_ready(media: str = JSON) -> JSONResponse:
 
 
 def _is_mutation(body: dict, max_tokens: int) -> bool:
-    try:
-        operation = get_operation_ast(parse(body["query"], max_tokens=max_tokens), body.get("operationName"))
-    except GraphQLError:
-        return False  # the executor reports the syntax error
-    return operation is not None and operation.operation.value != "query"
+    return operation_kind(body["query"], body.get("operationName"), max_tokens) == "mutation"
 
 
 def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | None = None,
-                       client: httpx.AsyncClient | None = None, on_startup=None, on_shutdown=None) -> FastAPI:
+                       client: httpx.AsyncClient | None = None, on_startup=None, on_shutdown=None,
+                       bus: Bus | None = None) -> FastAPI:
     """`urls` and `client` default to the subgraph URLs of the settings over HTTP; embedded mode passes a client
     whose transports reach the services in-process. `on_startup`/`on_shutdown` run around composition (embedded
-    mode starts the services there)."""
+    mode starts the services there). Subscriptions hear `bus` (embedded mode's in-process bus, started by
+    `on_startup`), else a RabbitMQ connection of their own when AMQP_URL is set."""
     gateway = Gateway(settings, urls, client or httpx.AsyncClient(timeout=settings.subgraph_timeout))
 
     @asynccontextmanager
@@ -115,10 +122,12 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
         if on_startup:
             await on_startup()
         await gateway.source.first()
+        stop_listening = await start_listening(settings, bus, gateway.hub)
         poller = asyncio.create_task(gateway.source.poll())
         try:
             yield
         finally:
+            await stop_listening()
             poller.cancel()
             await asyncio.gather(poller, return_exceptions=True)
             await gateway.client.aclose()
@@ -148,6 +157,9 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
             return _error(str(exc), "UNAUTHENTICATED", 401, media)
         if gateway.supergraph is None:
             return _not_ready(media)
+        if operation_kind(body.get("query") or "", body.get("operationName"), settings.max_tokens) == "subscription":
+            return _error("subscriptions are served over WebSocket (graphql-transport-ws) or with "
+                          "Accept: text/event-stream", BAD_REQUEST, 400, media)
         with tracer.start_as_current_span("gateway /graphql", context=extract_context(dict(request.headers)),
                                           kind=SpanKind.SERVER):
             result = await gateway.run(body, authorization, caller)
@@ -182,9 +194,14 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
             return _error("mutations must be sent with POST", BAD_REQUEST, 405, media, headers={"allow": "POST"})
         return await answer(request, body, media)
 
+    @app.websocket("/graphql")
+    async def graphql_websocket(websocket: WebSocket):
+        await Connection(websocket, gateway, gateway.hub).serve()
+
     @app.post("/graphql")
     async def graphql(request: Request):
-        media = _media(request.headers.get("accept", ""))
+        streaming = wants_event_stream(request.headers.get("accept", ""))
+        media = JSON if streaming else _media(request.headers.get("accept", ""))
         if media is None:
             return _not_acceptable()
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -202,7 +219,22 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
             return refused
         if problem := _request_problem(body):
             return _error(f"bad request: {problem}", BAD_REQUEST, 400, media)
+        if streaming:
+            return await stream(request, body)
         return await answer(request, body, media)
+
+    async def stream(request: Request, body: dict):
+        """graphql-sse, distinct connections: a subscription (or a single result) as Server-Sent Events."""
+        authorization = request.headers.get("authorization")
+        try:
+            caller = gateway.verifier.from_authorization(authorization)
+        except AuthError as exc:
+            return _error(str(exc), "UNAUTHENTICATED", 401)
+        if caller is PUBLIC:
+            return _error("subscriptions need a token (Authorization: Bearer ...)", "UNAUTHENTICATED", 401)
+        if gateway.supergraph is None:
+            return _not_ready()
+        return event_stream(gateway, gateway.hub, caller, authorization, body)
 
     @app.get("/healthz")
     async def healthz():

@@ -58,8 +58,10 @@ class RecentOperations:
 
 class GraphSource:
     def __init__(self, settings: GatewaySettings, client: httpx.AsyncClient,
-                 urls: Mapping[str, str] | None = None, on_change: Callable[[Graph], None] | None = None):
+                 urls: Mapping[str, str] | None = None, on_change: Callable[[Graph], None] | None = None,
+                 served: Callable[[Supergraph], Supergraph] = lambda supergraph: supergraph):
         self.settings = settings
+        self.served = served  # what the gateway adds to each composed graph before serving it (its subscriptions)
         self.client = client
         self.fixed_urls = dict(urls) if urls else None  # embedded mode: in-process services, never re-read
         self.graph: Graph | None = None
@@ -92,7 +94,7 @@ class GraphSource:
                 supergraph = from_supergraph_sdl(text)
             except (OSError, SupergraphError) as exc:
                 raise GraphUnavailable(f"{self.settings.supergraph_file}: {exc}") from exc
-            return Graph(supergraph, dict(supergraph.urls), {}, digest)
+            return Graph(self.served(supergraph), dict(supergraph.urls), {}, digest)
         try:
             urls = self.urls()
         except (OSError, ValueError) as exc:
@@ -105,7 +107,7 @@ class GraphSource:
             supergraph = compose(sdls, urls)
         except CompositionError as exc:
             raise GraphUnavailable(str(exc)) from exc
-        return Graph(supergraph, urls, sdls, digest)
+        return Graph(self.served(supergraph), urls, sdls, digest)
 
     async def refresh(self) -> bool:
         """Load again; serve the result if it differs and is good. True if the served graph changed."""

@@ -100,6 +100,10 @@ class GatewaySettings(Settings):
     max_cost: int = Field(default=5000, gt=0)
     subgraph_timeout: float = Field(default=30.0, gt=0)
     trusted_documents_file: Path | None = None  # the operations front-ends shipped (persisted-query manifest)
+    # GraphQL subscriptions: events one subscriber may have waiting before it is dropped as too slow, and how long
+    # a WebSocket may stay open without `connection_init`.
+    subscription_queue_size: int = Field(default=256, gt=0)
+    subscription_init_timeout: float = Field(default=5.0, gt=0)
     trusted_documents_only: bool = False        # production: run only those (needs the file)
     # Introspection for callers without a token, and "Did you mean ...?" hints in validation errors: on while
     # developing, off in production unless set.

@@ -1,7 +1,7 @@
 """The event bus: one interface, two implementations (RabbitMQ through aio-pika, and in-process)."""
-from shared.bus.base import Bus, Handler, PoisonMessage, topic_matches
+from shared.bus.base import Bus, Handler, Listener, PoisonMessage, StopListening, topic_matches
 
-__all__ = ["Bus", "Handler", "PoisonMessage", "topic_matches", "create_bus"]
+__all__ = ["Bus", "Handler", "Listener", "StopListening", "PoisonMessage", "topic_matches", "create_bus"]
 
 
 def create_bus(settings) -> Bus:

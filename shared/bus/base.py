@@ -7,6 +7,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from shared.events import Envelope
 
 Handler = Callable[[Envelope], Awaitable[None]]
+# A transient listener's callback: called once per event, it must not block (it runs on the publisher's path
+# in-process, on the consumer's callback on RabbitMQ); it hands the event on and returns.
+Listener = Callable[[Envelope], None]
+StopListening = Callable[[], Awaitable[None]]
 
 
 class BusUnavailable(ConnectionError):
@@ -50,6 +54,12 @@ class Bus(ABC):
         A handler that raises is retried; after the delivery limit the message is dead-lettered. A message that
         cannot be read, or whose handler raises PoisonMessage, is dead-lettered at once.
         """
+
+    async def listen(self, routing_keys: Sequence[str], listener: Listener) -> StopListening:
+        """Hand every event published from now on whose type matches one of the keys to `listener`, live only:
+        nothing is kept for a listener that is not there, nothing is retried or dead-lettered, and a listener never
+        slows the publisher down (GraphQL subscriptions at the gateway). Returns the function that stops it."""
+        raise NotImplementedError(f"{type(self).__name__} has no transient listeners")
 
     @abstractmethod
     async def ready(self) -> bool: ...

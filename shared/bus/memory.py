@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from shared.bus.base import Bus, BusUnavailable, Handler, PoisonMessage, topic_matches
+from shared.bus.base import Bus, BusUnavailable, Handler, Listener, PoisonMessage, StopListening, topic_matches
 from shared.events import Envelope
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,7 @@ class InProcessBus(Bus):
         self._retry_delay = retry_delay
         self._subscriptions: dict[str, _Subscription] = {}
         self.dead_letters: dict[str, list[Envelope]] = defaultdict(list)
+        self._listeners: list[tuple[tuple[str, ...], Listener]] = []
         self._closed = False
 
     async def start(self) -> None:
@@ -45,6 +46,25 @@ class InProcessBus(Bus):
         for subscription in self._subscriptions.values():
             if any(topic_matches(key, envelope.type) for key in subscription.routing_keys):
                 subscription.messages.put_nowait(body)
+        listeners = [listener for keys, listener in self._listeners
+                     if any(topic_matches(key, envelope.type) for key in keys)]
+        if listeners:
+            copy = Envelope.from_bytes(body)  # frozen: one copy read off the "wire" serves every listener
+            for listener in listeners:
+                try:
+                    listener(copy)
+                except Exception:  # a listener's failure is its own: the publish has succeeded
+                    log.exception("a bus listener failed on %s %s", envelope.type, envelope.id)
+
+    async def listen(self, routing_keys: Sequence[str], listener: Listener) -> StopListening:
+        entry = (tuple(routing_keys), listener)
+        self._listeners.append(entry)
+
+        async def stop() -> None:
+            if entry in self._listeners:
+                self._listeners.remove(entry)
+
+        return stop
 
     async def subscribe(self, queue: str, routing_keys: Sequence[str], handler: Handler) -> None:
         if queue in self._subscriptions:
@@ -97,3 +117,4 @@ class InProcessBus(Bus):
             *(s.worker for s in self._subscriptions.values() if s.worker), return_exceptions=True
         )
         self._subscriptions.clear()
+        self._listeners.clear()

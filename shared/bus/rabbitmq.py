@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import Sequence
 
 import aio_pika
@@ -16,7 +17,7 @@ from aio_pika.abc import AbstractIncomingMessage
 from aio_pika.exceptions import ChannelClosed
 from aiormq.exceptions import AMQPConnectionError, ChannelInvalidStateError, DeliveryError, PublishError
 
-from shared.bus.base import Bus, BusUnavailable, Handler, PoisonMessage
+from shared.bus.base import Bus, BusUnavailable, Handler, Listener, PoisonMessage, StopListening
 from shared.events import Envelope
 
 log = logging.getLogger(__name__)
@@ -153,6 +154,41 @@ class RabbitBus(Bus):
             await message.ack()
 
         await amqp_queue.consume(on_message)
+
+    async def listen(self, routing_keys: Sequence[str], listener: Listener, *,
+                     max_length: int = 10_000) -> StopListening:
+        """A queue of the listener's own: exclusive (this connection's), auto-deleted with it, not durable, no
+        dead-lettering, bounded by the broker (the oldest messages go first past `max_length`), acknowledged on
+        delivery. A live view: what is published while the gateway is away is not kept for it."""
+        channel = await self._consumer_channel()
+        exchange = await channel.declare_exchange(self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True)
+        queue = await channel.declare_queue(
+            f"{self.prefix}.listener.{uuid.uuid4().hex[:12]}", durable=False, exclusive=True, auto_delete=True,
+            arguments={"x-max-length": max_length, "x-overflow": "drop-head"})
+        for key in routing_keys:
+            await queue.bind(exchange, routing_key=key)
+
+        async def on_message(message: AbstractIncomingMessage) -> None:
+            try:
+                envelope = Envelope.from_bytes(message.body)
+            except Exception:
+                log.warning("%s: an unreadable message was skipped", queue.name)
+                return
+            try:
+                listener(envelope)
+            except Exception:
+                log.exception("a bus listener failed on %s %s", envelope.type, envelope.id)
+
+        tag = await queue.consume(on_message, no_ack=True, exclusive=True)
+
+        async def stop() -> None:
+            try:
+                await queue.cancel(tag)
+                await queue.delete(if_unused=False, if_empty=False)
+            except Exception:  # the connection is already gone, and the queue with it
+                log.debug("listener queue %s already gone", queue.name, exc_info=True)
+
+        return stop
 
     async def queue_depth(self, queue: str) -> tuple[int, int] | None:
         """Asked of the broker by passive declares, on a connection of its own: a passive declare of a missing queue

@@ -1,5 +1,6 @@
 """The RabbitMQ bus on the real broker: routing, confirms, persistence and dead-lettering."""
 import asyncio
+import json
 from datetime import datetime, timezone
 
 import aio_pika
@@ -106,3 +107,29 @@ async def _get(queue, timeout=10.0):
 
 async def _value(value):
     return value
+
+
+async def test_a_transient_listener_hears_events_live_on_a_queue_that_goes_with_it(bus):
+    """Issue 12: the gateway's subscriptions listen on an exclusive, auto-deleted, non-durable queue bound to the
+    topic exchange: no inbox, no dead-lettering; nothing is kept once the listener stops."""
+    heard = []
+    stop = await bus.listen(["approval.#"], heard.append)
+    sent = approved("p-live")
+    await bus.publish(sent)
+    await bus.publish(Envelope(type="finance.payment.made.v1", source="finance", data={"project_id": "p-live"}))
+    await eventually(lambda: _value(len(heard) == 1))
+    assert heard[0] == sent
+    queues = await _listener_queues(bus.prefix)
+    assert [(q["durable"], q["auto_delete"], q["exclusive"]) for q in queues] == [(False, True, True)]
+    await stop()
+    assert await _listener_queues(bus.prefix) == []
+
+
+async def _listener_queues(prefix):
+    """The listener queues of this prefix, as rabbitmqctl lists them (an exclusive queue refuses other connections'
+    passive declares, and the management API may be off)."""
+    process = await asyncio.create_subprocess_exec(
+        "rabbitmqctl", "list_queues", "-q", "--formatter", "json", "name", "durable", "auto_delete", "exclusive",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
+    out, _ = await process.communicate()
+    return [q for q in json.loads(out or b"[]") if q["name"].startswith(f"{prefix}.listener.")]

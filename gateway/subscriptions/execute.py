@@ -1,0 +1,113 @@
+"""Subscription operations, executed by the gateway itself (graphql-core `subscribe`), never planned to subgraphs.
+
+A document goes through the same checks as a query's before anything is registered: the token limit while
+parsing, the specified validation rules and the gateway's limits (depth, aliases, cost), the variables. Then each
+event the hub hands over runs the client's selection set over the event's `ProjectEvent` value.
+"""
+from __future__ import annotations
+
+import inspect
+from collections.abc import AsyncIterator, Sequence as Seq
+from dataclasses import dataclass, field
+
+from graphql import (ExecutionResult, GraphQLError, ValidationRule, get_operation_ast, parse, specified_rules,
+                     subscribe, validate)
+from graphql.language import ast
+
+from gateway.limits import request_variables
+from gateway.subscriptions.hub import EventFilter, Hub
+from gateway.subscriptions.schema import as_project_event
+from gateway.supergraph import Supergraph
+from shared.auth import Identity
+from shared.graphql_over_http import OPERATION_RESOLUTION_FAILURE, PARSE_FAILED, VALIDATION_FAILED
+
+
+def operation_kind(query: str, operation_name: str | None, max_tokens: int) -> str | None:
+    """`query`, `mutation` or `subscription`; None when the document does not parse or names no operation."""
+    try:
+        operation = get_operation_ast(parse(query, max_tokens=max_tokens), operation_name)
+    except GraphQLError:
+        return None
+    return operation.operation.value if operation is not None else None
+
+
+def _coded(error: GraphQLError, code: str) -> dict:
+    formatted = error.formatted
+    return {**formatted, "extensions": {"code": code, **(formatted.get("extensions") or {})}}
+
+
+@dataclass
+class Context:
+    hub: Hub
+    caller: Identity
+    sources: list = field(default_factory=list)  # the hub subscriptions opened for this operation
+
+
+class Stream:
+    """The results of one subscription; `aclose` unregisters it from the hub whether or not it was ever read."""
+
+    def __init__(self, results: AsyncIterator[ExecutionResult], context: Context):
+        self.results = results
+        self.context = context
+
+    def __aiter__(self) -> AsyncIterator[ExecutionResult]:
+        return self.results
+
+    async def aclose(self) -> None:
+        for source in self.context.sources:
+            await source.aclose()
+        await self.results.aclose()
+
+
+def _subscribe_field(_root, info, **args):
+    context: Context = info.context
+    if info.field_name != "projectEvents":  # the only root field; validation refuses any other
+        raise GraphQLError(f"Subscription.{info.field_name} is not served")
+    source = context.hub.subscribe(context.caller, EventFilter.of(args.get("filter")))
+    context.sources.append(source)
+    return source
+
+
+def _resolve_field(source, info, **_args):
+    if info.parent_type.name == "Subscription":
+        return as_project_event(source)
+    return source.get(info.field_name) if isinstance(source, dict) else None
+
+
+def _resolve_type(value, *_):
+    return value.get("__typename") if isinstance(value, dict) else None
+
+
+async def start(supergraph: Supergraph, hub: Hub, caller: Identity, body: dict, *, max_tokens: int,
+                rules: Seq[type[ValidationRule]] = (), hide_suggestions: bool = False
+                ) -> Stream | list[dict]:
+    """The stream of results of one subscription request, or the errors that refuse it (nothing registered)."""
+    variables = body.get("variables") or {}
+    if not isinstance(variables, dict):
+        return [{"message": "Variables must be a JSON object.", "extensions": {"code": "BAD_REQUEST"}}]
+    try:
+        document = parse(body.get("query") or "", max_tokens=max_tokens)
+    except GraphQLError as error:
+        return [_coded(error, PARSE_FAILED)]
+    token = request_variables.set(variables)
+    try:
+        errors = validate(supergraph.schema, document, [*specified_rules, *rules], hide_suggestions=hide_suggestions)
+    finally:
+        request_variables.reset(token)
+    if errors:
+        return [_coded(error, VALIDATION_FAILED) for error in errors]
+    operation = get_operation_ast(document, body.get("operationName"))
+    if operation is None or operation.operation is not ast.OperationType.SUBSCRIPTION:
+        return [{"message": "Not a subscription operation.", "extensions": {"code": OPERATION_RESOLUTION_FAILURE}}]
+    context = Context(hub, caller)
+    result = subscribe(supergraph.schema, document, context_value=context,
+                       variable_values=variables, operation_name=body.get("operationName"),
+                       field_resolver=_resolve_field, type_resolver=_resolve_type,
+                       subscribe_field_resolver=_subscribe_field)
+    if inspect.isawaitable(result):
+        result = await result
+    if isinstance(result, ExecutionResult):
+        for source in context.sources:
+            await source.aclose()
+        return [error.formatted for error in result.errors or ()] or [{"message": "The subscription did not start."}]
+    return Stream(result, context)
