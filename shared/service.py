@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -47,9 +48,18 @@ class ServiceDefinition:
     handlers: dict[str, EventHandler] | Callable[[Settings], dict[str, EventHandler]] = field(default_factory=dict)
     # Who may read its events: the need-to-know facts of their projects, from its own tables (shared.uow).
     audience: AudienceLookup | None = None
+    # Background work that lives as long as the service's event side (e.g. feeds to other agencies): each factory
+    # is given the runtime and returns a `Worker`, started and stopped on the loop of the relay and the consumers.
+    workers: list[Callable[["ServiceRuntime"], "Worker"]] = field(default_factory=list)
 
     def handlers_for(self, settings: Settings) -> dict[str, EventHandler]:
         return self.handlers(settings) if callable(self.handlers) else self.handlers
+
+
+class Worker(Protocol):
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
 
 
 class ServiceRuntime:
@@ -74,6 +84,7 @@ class ServiceRuntime:
         # The engine the relay and the bus's consumers use: asyncpg's connections belong to the loop that opened them.
         self._events_engine = create_engine(self.database_url) if self._events_thread else self.engine
         events_sessions = create_session_factory(self._events_engine) if self._events_thread else self.sessions
+        self.events_sessions = events_sessions  # the sessions of what runs on the events loop (workers included)
         self._relay = OutboxRelay(events_sessions, self.outbox, self.bus,
                                   poll_interval=settings.relay_poll_interval, max_attempts=settings.outbox_max_attempts)
         self.relay = RelayOnThread(self._relay, self._events_thread) if self._events_thread else self._relay
@@ -83,6 +94,7 @@ class ServiceRuntime:
         self._bus_consumer = EventConsumer(self.name, lambda: UnitOfWork(
             events_sessions, outbox=self.outbox, inbox=self.inbox, source=self.name, on_commit=self._relay.wake,
             audience=definition.audience), handlers) if self._events_thread else self.consumer
+        self._workers: list[Worker] = []
         self.started = False
 
     def uow(self) -> UnitOfWork:
@@ -117,6 +129,9 @@ class ServiceRuntime:
             await self.bus.subscribe(self.name, self._bus_consumer.routing_keys,
                                      process_metrics().timed_consumer(self.name, self._bus_consumer))
         self._relay.start()
+        self._workers = [make(self) for make in self.definition.workers]
+        for worker in self._workers:
+            await worker.start()
 
     async def stop(self) -> None:
         process_metrics().unwatch(self)
@@ -127,6 +142,9 @@ class ServiceRuntime:
         self.started = False
 
     async def _stop_events(self) -> None:
+        for worker in reversed(self._workers):
+            await worker.stop()
+        self._workers = []
         await self._relay.stop()
         if self._owns_bus:
             await self.bus.close()
