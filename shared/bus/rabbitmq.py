@@ -243,8 +243,8 @@ class RabbitBus(Bus):
         self._consume_connection = None
         self._consume_channel = None
 
-    async def delete_everything(self, queues: Sequence[str]) -> None:
-        """Remove this prefix's queues and exchanges (test clean-up)."""
+    async def delete_everything(self, queues: Sequence[str], *, exchanges: Sequence[str] = ()) -> None:
+        """Remove this prefix's queues and exchanges, and the other `exchanges` named in full (test clean-up)."""
         connection = await aio_pika.connect(self._url, timeout=5)
         async with connection:
             channel = await connection.channel()
@@ -253,3 +253,5 @@ class RabbitBus(Bus):
                     await channel.queue_delete(name)
             await channel.exchange_delete(self.exchange_name)
             await channel.exchange_delete(self.dead_letter_exchange_name)
+            for name in exchanges:
+                await channel.exchange_delete(name)

@@ -45,10 +45,7 @@ async def feed(amqp_url, management_url, bus_prefix):
     await access.close()
     await relay.stop()
     await bus.close()
-    await bus.delete_everything([RELAY_QUEUE])
-    connection = await aio_pika.connect(amqp_url)
-    async with connection:
-        await (await connection.channel()).exchange_delete(agency_exchange_name(bus_prefix))
+    await bus.delete_everything([RELAY_QUEUE], exchanges=[agency_exchange_name(bus_prefix)])
 
 
 def as_agency(amqp_url: str, user: str, password: str) -> str:
