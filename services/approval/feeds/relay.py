@@ -3,8 +3,8 @@ queue of its own (`{prefix}.agency-feed-relay`, delivery limit and dead-letter q
 republishes to the agency exchange (`{prefix}.agency-feed`) only what an outside agency may see (`redaction`).
 
 At least once: the internal message is acknowledged only after the broker confirmed the republish; a failed
-republish is redelivered, and past the delivery limit dead-lettered (`{prefix}.agency-feed-relay.dead`). The CloudEvents id
-is the original event id, so an agency drops a repeat by it.
+republish is redelivered, and past the delivery limit dead-lettered (`{prefix}.agency-feed-relay.dead`). The
+CloudEvents id is the original event id, so an agency drops a repeat by it.
 """
 from __future__ import annotations
 
