@@ -44,7 +44,8 @@ def cmd_grant(args) -> None:
         sys.exit(f"egov agency grant: {exc}")
     settings, access = _access("grant")
     password = asyncio.run(_run(access, access.grant(grant)))
-    print(f"""agency {grant.agency} may read {', '.join(grant.patterns)}{f' in {grant.jurisdiction}' if grant.jurisdiction else ''}
+    where = f" in {grant.jurisdiction}" if grant.jurisdiction else ""
+    print(f"""agency {grant.agency} may read {', '.join(grant.patterns)}{where}
   user:     {agency_user(settings.bus_prefix, grant.agency)}
   password: {password}   (shown once; grant again to replace it)
   queue:    {agency_queue(settings.bus_prefix, grant.agency)}   (read only; consume it, declare nothing)""")
