@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from egov.agency_cli import add_agency_commands
 from egov.audit_cli import add_audit_commands
 from egov.dead_letters_cli import add_dead_letter_commands
 from egov.outbox_cli import add_outbox_commands
@@ -203,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     asyncapi = commands.add_parser("asyncapi", help="print the event catalog as an AsyncAPI 3.0 document")
     asyncapi.set_defaults(func=cmd_asyncapi)
+    add_agency_commands(commands)
     add_audit_commands(commands)
     add_outbox_commands(commands)
     add_dead_letter_commands(commands)

@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     bus_prefix: str = "egov"
     bus_delivery_limit: int = Field(default=5, ge=1)
     bus_prefetch: int = Field(default=16, ge=1)
+    # RabbitMQ's management HTTP API: `egov agency grant|revoke|list` create agencies' users, queues and bindings.
+    rabbitmq_management_url: str = "http://127.0.0.1:15672"
+    rabbitmq_management_user: str = "guest"
+    rabbitmq_management_password: str = "guest"
     relay_poll_interval: float = Field(default=0.5, gt=0)
     # An outbox row the broker refuses this many times is parked for an operator (`egov outbox parked`).
     outbox_max_attempts: int = Field(default=10, ge=1)

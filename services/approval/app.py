@@ -6,6 +6,7 @@ from pathlib import Path
 from services.approval.adapters.audience import project_audiences
 from services.approval.adapters.orm import metadata
 from services.approval.consumers import create_handlers
+from services.approval.feeds.relay import agency_feed_worker
 from services.approval.graphql.schema import create_schema
 from shared.service import ServiceDefinition, ServiceRuntime, create_service_app
 from shared.settings import Settings
@@ -17,6 +18,7 @@ DEFINITION = ServiceDefinition(
     schema_factory=create_schema,
     handlers=lambda settings: create_handlers(settings.major_project_threshold),
     audience=project_audiences,
+    workers=[agency_feed_worker],
 )
 
 

@@ -40,6 +40,8 @@ class RabbitBus(Bus):
         self._retry_delay = retry_delay
         self._publish_connection: aio_pika.abc.AbstractConnection | None = None
         self._publish_exchange: aio_pika.abc.AbstractExchange | None = None
+        self._publish_channel: aio_pika.abc.AbstractChannel | None = None
+        self._other_exchanges: dict[str, aio_pika.abc.AbstractExchange] = {}  # declared on the publish channel
         self._publish_lock = asyncio.Lock()
         self._consume_connection: aio_pika.abc.AbstractRobustConnection | None = None
         self._consume_channel: aio_pika.abc.AbstractChannel | None = None
@@ -57,7 +59,8 @@ class RabbitBus(Bus):
                 self._publish_exchange = None
                 self._publish_connection = await aio_pika.connect(self._url, timeout=5)
             if self._publish_exchange is None:
-                channel = await self._publish_connection.channel(publisher_confirms=True)
+                self._other_exchanges = {}
+                channel = self._publish_channel = await self._publish_connection.channel(publisher_confirms=True)
                 await channel.declare_exchange(
                     self.dead_letter_exchange_name, aio_pika.ExchangeType.DIRECT, durable=True
                 )
@@ -94,8 +97,29 @@ class RabbitBus(Bus):
             await self._drop_publisher()
             raise
 
+    async def publish_to(self, exchange_name: str, routing_key: str, message: aio_pika.Message) -> None:
+        """Publish a prepared message to another durable topic exchange (declared on first use), on the publishing
+        channel, so with publisher confirms: returns once the broker has taken it, raises otherwise."""
+        try:
+            await self._ensure_publisher()
+            other = self._other_exchanges.get(exchange_name)
+            if other is None:
+                other = await self._publish_channel.declare_exchange(exchange_name, aio_pika.ExchangeType.TOPIC,
+                                                                durable=True)
+                self._other_exchanges[exchange_name] = other
+        except Exception as exc:
+            raise BusUnavailable(f"cannot reach the broker: {type(exc).__name__}: {exc}") from exc
+        try:
+            await other.publish(message, routing_key=routing_key, mandatory=False, timeout=10)
+        except (DeliveryError, PublishError):
+            raise
+        except Exception:
+            await self._drop_publisher()
+            raise
+
     async def _drop_publisher(self) -> None:
         connection, self._publish_connection, self._publish_exchange = self._publish_connection, None, None
+        self._other_exchanges = {}
         if connection is not None and not connection.is_closed:
             try:
                 await connection.close()
@@ -219,8 +243,8 @@ class RabbitBus(Bus):
         self._consume_connection = None
         self._consume_channel = None
 
-    async def delete_everything(self, queues: Sequence[str]) -> None:
-        """Remove this prefix's queues and exchanges (test clean-up)."""
+    async def delete_everything(self, queues: Sequence[str], *, exchanges: Sequence[str] = ()) -> None:
+        """Remove this prefix's queues and exchanges, and the other `exchanges` named in full (test clean-up)."""
         connection = await aio_pika.connect(self._url, timeout=5)
         async with connection:
             channel = await connection.channel()
@@ -229,3 +253,5 @@ class RabbitBus(Bus):
                     await channel.queue_delete(name)
             await channel.exchange_delete(self.exchange_name)
             await channel.exchange_delete(self.dead_letter_exchange_name)
+            for name in exchanges:
+                await channel.exchange_delete(name)

@@ -103,6 +103,8 @@ async def real_gateway(postgres, amqp_url, bus_prefix, keys, tmp_path):
             except subprocess.TimeoutExpired:
                 process.kill()
             handle.close()
+        from services.approval.feeds.relay import RELAY_QUEUE, agency_exchange_name
         from shared.bus.rabbitmq import RabbitBus
 
-        await RabbitBus(amqp_url, prefix=bus_prefix).delete_everything(["approval", "finance", "audit", "secrecy"])
+        await RabbitBus(amqp_url, prefix=bus_prefix).delete_everything(
+            ["approval", "finance", "audit", "secrecy", RELAY_QUEUE], exchanges=[agency_exchange_name(bus_prefix)])

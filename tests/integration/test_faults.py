@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from services.approval.adapters import orm as approval_orm
 from services.approval.app import DEFINITION as APPROVAL
+from services.approval.feeds.relay import RELAY_QUEUE, agency_exchange_name
 from services.approval.handlers import create_project
 from services.secrecy.app import DEFINITION as SECRECY
 from shared.bus.dead_letters import list_dead_letters, replay
@@ -77,7 +78,9 @@ async def teardown(amqp_url):
 
 def drop_queues(amqp_url: str, prefix: str, *queues: str):
     async def drop():
-        await RabbitBus(amqp_url, prefix=prefix).delete_everything(list(queues))
+        # the approval service's agency-feed relay has a queue and an exchange of its own
+        await RabbitBus(amqp_url, prefix=prefix).delete_everything(
+            [*queues, RELAY_QUEUE], exchanges=[agency_exchange_name(prefix)])
     return drop
 
 
