@@ -115,6 +115,27 @@ async def postgres(postgres_admin_url):
     await databases.drop_all()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def broker_names_removed_at_the_end():
+    """Whatever a test left on the broker under this run's prefix (a queue of a runtime it did not clean up, a
+    failed test's exchange) is deleted when the session ends, through the management API when it answers."""
+    yield
+    import httpx
+
+    api = os.environ.get("EGOV_TEST_RABBITMQ_MANAGEMENT", "http://guest:guest@127.0.0.1:15672")
+    parsed = urlparse(api)
+    base = f"{parsed.scheme}://{parsed.hostname}:{parsed.port or 15672}/api"
+    try:
+        with httpx.Client(auth=(parsed.username or "guest", parsed.password or "guest"), timeout=10) as client:
+            for kind in ("queues", "exchanges"):
+                for item in client.get(f"{base}/{kind}").json():
+                    if item["name"].startswith(f"egov-t{RUN_ID}-"):
+                        vhost = item["vhost"].replace("/", "%2F")
+                        client.delete(f"{base}/{kind}/{vhost}/{item['name']}")
+    except (httpx.HTTPError, ValueError, KeyError, TypeError):
+        pass  # no management API here: each test's own clean-up is all there is
+
+
 @pytest.fixture
 def bus_prefix(run_id) -> str:
     """A broker-name prefix of its own for each test: exchanges and queues never meet another run's."""
