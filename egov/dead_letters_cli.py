@@ -1,7 +1,8 @@
 """The dead-letter commands of the `egov` CLI, against the broker (AMQP_URL, BUS_PREFIX):
 
-    egov dead-letters list [SERVICE]              # what each service gave up on: id, type, subject, reason, deaths
-    egov dead-letters replay SERVICE ID|--all     # publish it (them) to the domain exchange again
+    egov dead-letters list [QUEUE]                # what each service (and the agency feeds' relay, queue
+                                                  # agency-feed-relay) gave up on: id, type, subject, reason, deaths
+    egov dead-letters replay QUEUE ID|--all       # publish it (them) to the domain exchange again
 """
 from __future__ import annotations
 
@@ -11,10 +12,19 @@ import sys
 from shared.settings import Settings
 
 
-def _settings(command: str, services: list[str]) -> Settings:
-    from egov.registry import chosen
+def queues() -> list[str]:
+    """Whose dead letters there are: each service's queue, and the agency feeds' relay (services/approval/feeds)."""
+    from egov.registry import SERVICES
+    from services.approval.feeds.relay import RELAY_QUEUE
 
-    chosen(services, f"egov dead-letters {command}")
+    return [*SERVICES, RELAY_QUEUE]
+
+
+def _settings(command: str, services: list[str]) -> Settings:
+    unknown = set(services) - set(queues())
+    if unknown:
+        sys.exit(f"egov dead-letters {command}: unknown queue {', '.join(sorted(unknown))}; "
+                 f"choose from {', '.join(queues())}")
     settings = Settings()
     if not settings.amqp_url:
         sys.exit(f"egov dead-letters {command}: dead letters live on RabbitMQ; set AMQP_URL (and BUS_PREFIX)")
@@ -22,10 +32,9 @@ def _settings(command: str, services: list[str]) -> Settings:
 
 
 def cmd_list(args) -> None:
-    from egov.registry import SERVICES
     from shared.bus.dead_letters import list_dead_letters
 
-    services = [args.service] if args.service else list(SERVICES)
+    services = [args.service] if args.service else queues()
     settings = _settings("list", services)
     letters = asyncio.run(list_dead_letters(settings.amqp_url, settings.bus_prefix, services))
     for letter in letters:
@@ -54,7 +63,7 @@ def add_dead_letter_commands(commands) -> None:
     dead = commands.add_parser("dead-letters", help="messages a service gave up on (RabbitMQ): list and replay")
     dead_commands = dead.add_subparsers(dest="dead_letters_command", required=True)
     listing = dead_commands.add_parser("list", help="dead-lettered events: id, type, subject, reason, deaths")
-    listing.add_argument("service", nargs="?", metavar="SERVICE", help="one service (default: all four)")
+    listing.add_argument("service", nargs="?", metavar="SERVICE", help="one service, or agency-feed-relay (default: all)")
     listing.set_defaults(func=cmd_list)
     again = dead_commands.add_parser("replay", help="publish a dead letter (or all of a service's) again")
     again.add_argument("service", metavar="SERVICE")
