@@ -57,6 +57,7 @@ sys.path.insert(0, str(ROOT))
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 
+from services.approval.feeds.relay import RELAY_QUEUE, agency_exchange_name  # noqa: E402
 from shared.auth import generate_keypair, mint_token  # noqa: E402
 from shared.settings import Settings  # noqa: E402
 
@@ -242,12 +243,12 @@ async def delete_broker_objects(url: str, prefix: str) -> None:
 
     connection = await aio_pika.connect(url, timeout=5)
     async with connection:
-        for service in SERVICES:
-            for queue in (f"{prefix}.{service}", f"{prefix}.{service}.dead"):
+        for queue_of in (*SERVICES, RELAY_QUEUE):
+            for queue in (f"{prefix}.{queue_of}", f"{prefix}.{queue_of}.dead"):
                 channel = await connection.channel()
                 await channel.queue_delete(queue)
                 await channel.close()
-        for exchange in (f"{prefix}.events", f"{prefix}.dead-letter"):
+        for exchange in (f"{prefix}.events", f"{prefix}.dead-letter", agency_exchange_name(prefix)):
             channel = await connection.channel()
             await channel.exchange_delete(exchange)
             await channel.close()
