@@ -7,6 +7,7 @@ from services.approval.adapters.audience import project_audiences
 from services.approval.adapters.orm import metadata
 from services.approval.consumers import create_handlers
 from services.approval.graphql.schema import create_schema
+from services.approval.webhook_dispatcher import webhook_worker
 from shared.service import ServiceDefinition, ServiceRuntime, create_service_app
 from shared.settings import Settings
 
@@ -17,6 +18,7 @@ DEFINITION = ServiceDefinition(
     schema_factory=create_schema,
     handlers=lambda settings: create_handlers(settings.major_project_threshold),
     audience=project_audiences,
+    workers=[webhook_worker],  # signed webhooks to agencies (docs/webhooks.md)
 )
 
 
