@@ -13,6 +13,7 @@ from egov.dead_letters_cli import add_dead_letter_commands
 from egov.outbox_cli import add_outbox_commands
 from egov.publish_cli import add_publish_commands
 from egov.trail_cli import add_trail_commands
+from egov.webhook_cli import add_webhook_commands
 from shared.auth import AuthError, Department, ensure_development_keys, mint_token
 from shared.settings import GatewaySettings, Settings
 
@@ -210,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_dead_letter_commands(commands)
     add_publish_commands(commands)
     add_trail_commands(commands)
+    add_webhook_commands(commands)
     return parser
 
 

@@ -44,6 +44,13 @@ class Settings(BaseSettings):
     # R-FIN-7: days after completion acceptance the unit has to register the project's assets before Finance lists
     # the project as unregistered and may remind it (docs/decisions.md, Money after acceptance).
     asset_registration_grace_days: int = Field(default=90, ge=0, le=3650)
+    # Signed webhooks to agencies (services/approval, docs/webhooks.md): the first retry's delay in seconds (the
+    # Standard Webhooks schedule 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h scales with it), how long an endpoint may
+    # fail every attempt before it is disabled, how often due deliveries are looked for, and one request's timeout.
+    webhook_retry_base: float = Field(default=5.0, gt=0)
+    webhook_disable_after: float = Field(default=24 * 3600, gt=0)
+    webhook_poll_interval: float = Field(default=1.0, gt=0)
+    webhook_timeout: float = Field(default=15.0, gt=0)
     log_json: bool = False
     otel_console: bool = False
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)  # a request's body at /graphql (the gateway's: smaller)

@@ -8,6 +8,7 @@ from services.approval.adapters.orm import metadata
 from services.approval.consumers import create_handlers
 from services.approval.feeds.relay import agency_feed_worker
 from services.approval.graphql.schema import create_schema
+from services.approval.webhook_dispatcher import webhook_worker
 from shared.service import ServiceDefinition, ServiceRuntime, create_service_app
 from shared.settings import Settings
 
@@ -18,7 +19,7 @@ DEFINITION = ServiceDefinition(
     schema_factory=create_schema,
     handlers=lambda settings: create_handlers(settings.major_project_threshold),
     audience=project_audiences,
-    workers=[agency_feed_worker],
+    workers=[agency_feed_worker, webhook_worker],  # feeds to agencies (docs/agency-feeds.md, docs/webhooks.md)
 )
 
 

@@ -38,11 +38,12 @@ def kinds(work: dict) -> list[tuple[str, str | None]]:
 
 @contextmanager
 def statements(runtime):
-    """The SQL statements the block runs (not the outbox relay's, which runs beside it by design)."""
+    """The SQL statements the block runs (not the outbox relay's, nor the webhook worker's consumer and dispatcher,
+    which run beside it by design)."""
     seen: list[str] = []
 
     def record(_conn, _cursor, statement, *_args):
-        if "outbox" not in statement:
+        if not any(background in statement for background in ("outbox", "inbox", "webhook_")):
             seen.append(statement)
 
     event.listen(runtime.engine.sync_engine, "before_cursor_execute", record)

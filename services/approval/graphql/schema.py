@@ -17,6 +17,7 @@ from services.approval.graphql import inputs as i
 from services.approval.graphql.plan_schema import PlanMutation, PlanQuery
 from services.approval.graphql.published import PublishedProject, PublishedQuery
 from services.approval.graphql.types import HistoryEntry, Project, from_domain, project_loader
+from services.approval.graphql.webhooks import WebhookMutation, WebhookQuery
 from services.approval.graphql.work import WorkQuery, WorkQueue
 from shared.clock import china_date, utc_now
 from shared.errors import DomainError, Violation
@@ -83,7 +84,7 @@ def _pydantic(value):
 
 
 @strawberry.type
-class Query(PlanQuery, PublishedQuery, WorkQuery):
+class Query(PlanQuery, PublishedQuery, WorkQuery, WebhookQuery):
     @strawberry.field(description="A project visible to you, or null.")
     async def project(self, info: strawberry.Info, id: strawberry.ID) -> Project | None:
         found = await project_loader(info).load(str(id))
@@ -111,7 +112,7 @@ class Query(PlanQuery, PublishedQuery, WorkQuery):
 
 
 @strawberry.type
-class Mutation(PlanMutation):
+class Mutation(PlanMutation, WebhookMutation):
     @decision(APPLICANTS,
               description="A construction unit drafts a project (status DRAFT).")
     async def create_project(self, info: strawberry.Info, input: i.CreateProjectInput) -> ProjectPayload:

@@ -1,0 +1,92 @@
+"""Webhook commands of the Approval Bureau (register, enable, disable, replay) and the consumer's handler that
+writes the deliveries an event owes, each inside one unit of work."""
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from services.approval.adapters.webhooks import WebhookRepository
+from services.approval.domain.webhooks import (
+    Registration, check_endpoint, check_patterns, new_secret, outside_readable, subscribes_to,
+)
+from shared.auth import Department, Identity
+from shared.clock import utc_now
+from shared.errors import NotFound, PermissionDenied, refuse
+from shared.events import CATALOG, Envelope
+from shared.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+MANAGERS = (Department.APPROVAL_BUREAU,)  # Article 19: publicity is the Approval Bureau's
+
+
+def _require_manager(identity: Identity, action: str) -> None:
+    if identity.department not in MANAGERS:
+        raise PermissionDenied(f"{action} is for APPROVAL_BUREAU; you are {identity.department.value}")
+
+
+def create_webhook_handlers(on_enqueued: Callable[[], None] | None = None) -> dict:
+    """One handler for every event type of the catalog: the deliveries it owes, written with the inbox row."""
+
+    async def owe_deliveries(uow: UnitOfWork, _payload, envelope: Envelope) -> None:
+        if not outside_readable(envelope):  # R-SEC-2 / R-PUB-1: fail closed, no audience means no delivery
+            return
+        repository = WebhookRepository(uow.session)
+        matching = [r for r in await repository.registrations(enabled_only=True) if subscribes_to(r, envelope)]
+        if matching and await repository.enqueue(matching, envelope, utc_now()) and on_enqueued:
+            on_enqueued()
+
+    return {event_type: owe_deliveries for event_type in CATALOG}
+
+
+@dataclass(frozen=True)
+class Registered:
+    registration: Registration
+    secret: str  # shown once: only its holder can verify our signatures
+
+
+async def register(uow_factory, identity: Identity, *, agency: str, url: str, event_types: list[str],
+                   jurisdiction: str | None, environment: str) -> Registered:
+    _require_manager(identity, "registering a webhook")
+    if not agency.strip():
+        raise refuse("INVALID", "name the agency that receives the webhooks", "agency")
+    registration = Registration(
+        id=str(uuid.uuid4()), agency=agency.strip(), url=check_endpoint(url, environment=environment),
+        event_types=check_patterns(event_types), jurisdiction=(jurisdiction or "").strip() or None, enabled=True,
+        created_at=utc_now())
+    secret = new_secret()
+    async with uow_factory() as uow:
+        await WebhookRepository(uow.session).add(registration, secret, created_by=identity.subject)
+        await uow.commit()
+    log.info("webhook %s registered for %s at %s", registration.id, registration.agency, registration.url)
+    return Registered(registration, secret)
+
+
+async def set_enabled(uow_factory, identity: Identity, registration_id: str, enabled: bool,
+                      reason: str | None = None) -> Registration:
+    _require_manager(identity, "enabling a webhook" if enabled else "disabling a webhook")
+    async with uow_factory() as uow:
+        repository = WebhookRepository(uow.session)
+        if await repository.get(registration_id) is None:
+            raise NotFound("webhook")
+        await repository.set_enabled(registration_id, enabled,
+                                     None if enabled else (reason or f"disabled by {identity.subject}"))
+        changed = await repository.get(registration_id)
+        await uow.commit()
+    return changed
+
+
+async def replay(uow_factory, identity: Identity, *, delivery_id: str | None = None,
+                 registration_id: str | None = None) -> int:
+    """One delivery again (whatever its status), or every FAILED one (of one endpoint, or of all)."""
+    _require_manager(identity, "replaying webhook deliveries")
+    async with uow_factory() as uow:
+        repository = WebhookRepository(uow.session)
+        if registration_id is not None and await repository.get(registration_id) is None:
+            raise NotFound("webhook", "webhookId")
+        replayed = await repository.replay(utc_now(), delivery_id=delivery_id, registration_id=registration_id)
+        if delivery_id is not None and replayed == 0:
+            raise NotFound("webhook delivery", "deliveryId")
+        await uow.commit()
+    return replayed
