@@ -58,6 +58,7 @@ import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 
 from services.approval.feeds.relay import RELAY_QUEUE, agency_exchange_name  # noqa: E402
+from services.approval.webhook_dispatcher import CONSUMER as WEBHOOK_QUEUE  # noqa: E402
 from shared.auth import generate_keypair, mint_token  # noqa: E402
 from shared.settings import Settings  # noqa: E402
 
@@ -243,7 +244,7 @@ async def delete_broker_objects(url: str, prefix: str) -> None:
 
     connection = await aio_pika.connect(url, timeout=5)
     async with connection:
-        for queue_of in (*SERVICES, RELAY_QUEUE):
+        for queue_of in (*SERVICES, RELAY_QUEUE, WEBHOOK_QUEUE):
             for queue in (f"{prefix}.{queue_of}", f"{prefix}.{queue_of}.dead"):
                 channel = await connection.channel()
                 await channel.queue_delete(queue)

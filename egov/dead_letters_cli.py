@@ -1,7 +1,7 @@
 """The dead-letter commands of the `egov` CLI, against the broker (AMQP_URL, BUS_PREFIX):
 
-    egov dead-letters list [QUEUE]                # what each service (and the agency feeds' relay, queue
-                                                  # agency-feed-relay) gave up on: id, type, subject, reason, deaths
+    egov dead-letters list [QUEUE]                # what each service (and agency-feed-relay, approval-webhooks)
+                                                  # gave up on: id, type, subject, reason, deaths
     egov dead-letters replay QUEUE ID|--all       # publish it (them) to the domain exchange again
 """
 from __future__ import annotations
@@ -13,11 +13,13 @@ from shared.settings import Settings
 
 
 def queues() -> list[str]:
-    """Whose dead letters there are: each service's queue, and the agency feeds' relay (services/approval/feeds)."""
+    """Whose dead letters there are: each service's queue, the agency feeds' relay (services/approval/feeds) and the
+    webhooks' (services/approval/webhook_dispatcher.py)."""
     from egov.registry import SERVICES
     from services.approval.feeds.relay import RELAY_QUEUE
+    from services.approval.webhook_dispatcher import CONSUMER as WEBHOOK_QUEUE
 
-    return [*SERVICES, RELAY_QUEUE]
+    return [*SERVICES, RELAY_QUEUE, WEBHOOK_QUEUE]
 
 
 def _settings(command: str, services: list[str]) -> Settings:
@@ -63,7 +65,7 @@ def add_dead_letter_commands(commands) -> None:
     dead = commands.add_parser("dead-letters", help="messages a service gave up on (RabbitMQ): list and replay")
     dead_commands = dead.add_subparsers(dest="dead_letters_command", required=True)
     listing = dead_commands.add_parser("list", help="dead-lettered events: id, type, subject, reason, deaths")
-    listing.add_argument("service", nargs="?", metavar="SERVICE", help="one service, or agency-feed-relay (default: all)")
+    listing.add_argument("service", nargs="?", metavar="SERVICE", help="one service, agency-feed-relay or approval-webhooks (default: all)")
     listing.set_defaults(func=cmd_list)
     again = dead_commands.add_parser("replay", help="publish a dead letter (or all of a service's) again")
     again.add_argument("service", metavar="SERVICE")
