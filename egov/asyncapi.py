@@ -1,4 +1,5 @@
-"""The catalog of events as an AsyncAPI 3.0 document, for other agencies that bind their own queues."""
+"""The catalog of events as AsyncAPI 3.0 documents: the internal exchange the services share (here), and what other
+agencies receive, the agency feed and the signed webhooks (`asyncapi_agencies`)."""
 from __future__ import annotations
 
 from egov.registry import SERVICES
@@ -10,6 +11,20 @@ def consumers_of(event_type: str) -> list[str]:
     return [name for name, definition in SERVICES.items() if event_type in definition.handlers_for(Settings())]
 
 
+def add_payload_schema(schemas: dict, model) -> str:
+    """The payload model and its nested models as components (a `$defs` pointer would not resolve from the
+    document's root); returns the component's name."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    for definition, nested in schema.pop("$defs", {}).items():
+        schemas[definition] = nested
+    schemas[model.__name__] = schema
+    return model.__name__
+
+
+def summary_of(model, event_type: str) -> str:
+    return (model.__doc__ or "").strip().splitlines()[0] if model.__doc__ else event_type
+
+
 def asyncapi_document() -> dict:
     channels, operations, messages, schemas = {}, {}, {}, {}
     envelope_schema = Envelope.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -18,14 +33,11 @@ def asyncapi_document() -> dict:
     schemas["Envelope"] = envelope_schema
     for event_type, model in sorted(CATALOG.items()):
         name = event_type.replace(".", "_")
-        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-        for definition, nested in schema.pop("$defs", {}).items():
-            schemas[definition] = nested
-        schemas[model.__name__] = schema
+        add_payload_schema(schemas, model)
         messages[name] = {
             "name": event_type,
             "title": model.__name__,
-            "summary": (model.__doc__ or "").strip().splitlines()[0] if model.__doc__ else event_type,
+            "summary": summary_of(model, event_type),
             "contentType": "application/json",
             "payload": {
                 "allOf": [{"$ref": "#/components/schemas/Envelope"}, {
@@ -51,9 +63,11 @@ def asyncapi_document() -> dict:
         "info": {
             "title": "Yiyang project-governance events",
             "version": "1.0.0",
-            "description": "Domain events of the approval, finance, audit and secrecy services. Messages are "
-                           "persistent JSON envelopes; the routing key is the versioned event type; the same "
-                           "event may be delivered more than once, so consumers deduplicate by envelope id.",
+            "description": "Domain events of the approval, finance, audit and secrecy services, as the services "
+                           "share them on the internal exchange (other agencies cannot read it: what they receive "
+                           "is docs/agency-events.asyncapi.json). Messages are persistent JSON envelopes; the "
+                           "routing key is the versioned event type; the same event may be delivered more than "
+                           "once, so consumers deduplicate by envelope id.",
         },
         "defaultContentType": "application/json",
         "servers": {"rabbitmq": {"host": "127.0.0.1:5672", "protocol": "amqp", "protocolVersion": "0.9.1"}},

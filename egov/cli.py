@@ -149,10 +149,13 @@ def cmd_token(args) -> None:
     print(token)
 
 
-def cmd_asyncapi(_args) -> None:
-    from egov.asyncapi import asyncapi_document
+def cmd_asyncapi(args) -> None:
+    if args.audience == "agencies":
+        from egov.asyncapi_agencies import agency_asyncapi_document as document
+    else:
+        from egov.asyncapi import asyncapi_document as document
 
-    print(json.dumps(asyncapi_document(), indent=2, ensure_ascii=False))
+    print(json.dumps(document(), indent=2, ensure_ascii=False))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -204,6 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
     token.set_defaults(func=cmd_token)
 
     asyncapi = commands.add_parser("asyncapi", help="print the event catalog as an AsyncAPI 3.0 document")
+    asyncapi.add_argument("--audience", choices=["internal", "agencies"], default="internal",
+                          help="internal: the services' exchange (docs/events.asyncapi.json); agencies: the agency "
+                               "feed and the webhooks (docs/agency-events.asyncapi.json)")
     asyncapi.set_defaults(func=cmd_asyncapi)
     add_agency_commands(commands)
     add_audit_commands(commands)
