@@ -107,3 +107,22 @@ def test_every_reference_of_the_agency_catalog_resolves_within_it():
             node = node[part]
         assert node is not None, pointer
     assert all(CATALOG[t].__name__ in DOCUMENT["components"]["schemas"] for t in agency_event_types())
+
+
+@pytest.mark.parametrize("event_type", sorted(SAMPLES))
+def test_a_webhook_example_carries_the_signature_of_its_body_under_the_example_secret(event_type):
+    """What docs/webhooks.md promises a reader checking an HMAC by hand, computed without the library."""
+    import base64
+    import hashlib
+    import hmac
+
+    from egov.asyncapi_examples import EXAMPLE_SECRET
+
+    example = DOCUMENT["components"]["messages"][f"webhook_{event_type.replace('.', '_')}"]["examples"][0]
+    headers = example["headers"]
+    body = json.dumps(example["payload"], separators=(",", ":"), ensure_ascii=False)
+    signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.{body}".encode()
+    key = base64.b64decode(EXAMPLE_SECRET.removeprefix("whsec_"))
+    expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+    assert headers["webhook-signature"] == f"v1,{expected}"
+    assert EXAMPLE_SECRET in example["summary"]
