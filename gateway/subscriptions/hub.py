@@ -12,6 +12,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
+from gateway.subscriptions.results import SharedResults
 from shared.auth import Identity
 from shared.bus import topic_matches
 from shared.events import Envelope
@@ -137,11 +138,12 @@ class Subscription:
 
 
 class Hub:
-    """Every live subscriber of this gateway process."""
+    """Every live subscriber of this gateway process, and the results of events they share."""
 
     def __init__(self, queue_size: int = 256):
         self.queue_size = queue_size
         self.subscribers: set[Subscriber] = set()
+        self.results = SharedResults()
         self.listening = False  # whether a bus feeds it (without one, subscriptions are accepted but stay quiet)
 
     def publish(self, envelope: Envelope) -> None:
