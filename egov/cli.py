@@ -23,7 +23,10 @@ DEFAULT_PORTS = {"gateway": 8000, "approval": 8001, "finance": 8002, "audit": 80
 def _uvicorn(app, host: str, port: int) -> None:
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    # No permessage-deflate on WebSockets: a zlib context per connection costs the gateway ~100 KiB of memory and a
+    # compression per frame per subscriber, for subscription frames of a few hundred bytes (Node's `ws` server leaves
+    # it off by default for the same reason).
+    uvicorn.run(app, host=host, port=port, log_level="info", ws_per_message_deflate=False)
 
 
 def cmd_run(args) -> None:

@@ -1,17 +1,22 @@
-"""Subscription operations, executed by the gateway itself (graphql-core `subscribe`), never planned to subgraphs.
+"""Subscription operations, executed by the gateway itself (graphql-core), never planned to subgraphs.
 
 A document goes through the same checks as a query's before anything is registered: the token limit while
-parsing, the specified validation rules and the gateway's limits (depth, aliases, cost), the variables. Then each
-event the hub hands over runs the client's selection set over the event's `ProjectEvent` value.
+parsing, the specified validation rules and the gateway's limits (depth, aliases, cost), the variables. The root
+field's arguments are coerced once and open the hub subscription (graphql-core `create_source_event_stream`). Each
+event the hub hands over then runs the client's selection set over the event's `ProjectEvent` value, once per
+document and event for all its subscribers (`SharedResults`): a stream yields the result as JSON text, which the
+transports put into their frames as it is.
 """
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Sequence as Seq
+import json
+from collections.abc import Sequence as Seq
 from dataclasses import dataclass, field
 
-from graphql import (ExecutionResult, GraphQLError, ValidationRule, get_operation_ast, parse, specified_rules,
-                     subscribe, validate)
+from graphql import (ExecutionResult, GraphQLError, ValidationRule, create_source_event_stream,
+                     execute_subscription_event, get_operation_ast, parse, print_ast, specified_rules, validate)
+from graphql.execution.executor_throwing_on_incremental import ExecutorThrowingOnIncremental
 from graphql.language import ast
 
 from gateway.limits import request_variables
@@ -44,19 +49,38 @@ class Context:
 
 
 class Stream:
-    """The results of one subscription; `aclose` unregisters it from the hub whether or not it was ever read."""
+    """The results of one subscription, each the JSON text of an execution result (`{"data": ...}`, or with
+    `errors`); `aclose` unregisters it from the hub whether or not it was ever read."""
 
-    def __init__(self, results: AsyncIterator[ExecutionResult], context: Context):
-        self.results = results
+    def __init__(self, executor: ExecutorThrowingOnIncremental, events, context: Context, document: str):
+        self.executor = executor
+        self.events = events
         self.context = context
+        self.document = document  # what makes two subscribers' results the same: text, operation, variables
 
-    def __aiter__(self) -> AsyncIterator[ExecutionResult]:
-        return self.results
+    def __aiter__(self) -> Stream:
+        return self
+
+    async def __anext__(self) -> str:
+        envelope = await anext(self.events)  # SubscriberDropped when the subscriber fell too far behind
+        results = self.context.hub.results
+        payload = results.get(self.document, envelope.id)
+        if payload is None:
+            result = execute_subscription_event(self.executor.build_per_event_executor(envelope))
+            if inspect.isawaitable(result):
+                result = await result
+            payload = results.put(self.document, envelope.id, json.dumps(result.formatted))
+        return payload
 
     async def aclose(self) -> None:
         for source in self.context.sources:
             await source.aclose()
-        await self.results.aclose()
+
+
+def document_key(document: ast.DocumentNode, operation_name: str | None, variables: dict) -> str:
+    """The same for two requests that give the same result for every event: the normalized document (printed,
+    so spacing and comments do not count), the operation chosen and the variables."""
+    return json.dumps([operation_name, variables, print_ast(document)], sort_keys=True, default=str)
 
 
 def _subscribe_field(_root, info, **args):
@@ -100,14 +124,17 @@ async def start(supergraph: Supergraph, hub: Hub, caller: Identity, body: dict, 
     if operation is None or operation.operation is not ast.OperationType.SUBSCRIPTION:
         return [{"message": "Not a subscription operation.", "extensions": {"code": OPERATION_RESOLUTION_FAILURE}}]
     context = Context(hub, caller)
-    result = subscribe(supergraph.schema, document, context_value=context,
-                       variable_values=variables, operation_name=body.get("operationName"),
-                       field_resolver=_resolve_field, type_resolver=_resolve_type,
-                       subscribe_field_resolver=_subscribe_field)
-    if inspect.isawaitable(result):
-        result = await result
-    if isinstance(result, ExecutionResult):
+    executor = ExecutorThrowingOnIncremental.build(
+        supergraph.schema, document, context_value=context, raw_variable_values=variables,
+        operation_name=body.get("operationName"), field_resolver=_resolve_field, type_resolver=_resolve_type,
+        subscribe_field_resolver=_subscribe_field, hide_suggestions=hide_suggestions)
+    if isinstance(executor, list):  # the variables do not coerce
+        return [error.formatted for error in executor]
+    events = create_source_event_stream(executor)
+    if inspect.isawaitable(events):
+        events = await events
+    if isinstance(events, ExecutionResult):
         for source in context.sources:
             await source.aclose()
-        return [error.formatted for error in result.errors or ()] or [{"message": "The subscription did not start."}]
-    return Stream(result, context)
+        return [error.formatted for error in events.errors or ()] or [{"message": "The subscription did not start."}]
+    return Stream(executor, events, context, document_key(document, body.get("operationName"), variables))

@@ -12,6 +12,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
+from gateway.subscriptions.results import SharedResults
 from shared.auth import Identity
 from shared.bus import topic_matches
 from shared.events import Envelope
@@ -98,7 +99,8 @@ class Subscriber:
         self.dropped = False
 
     def offer(self, envelope: Envelope) -> None:
-        if self.dropped or not self.filter.matches(envelope) or not may_see(self.caller, envelope):
+        """An event that matches this subscriber's filter (the hub checks it once per filter, not per subscriber)."""
+        if self.dropped or not may_see(self.caller, envelope):
             return
         if self.queue.qsize() >= self.size:
             self.drop()
@@ -111,8 +113,6 @@ class Subscriber:
             self.queue.get_nowait()
         self.queue.put_nowait(_DROPPED)
 
-
-
 class Subscription:
     """The events of one subscriber, as the async iterator graphql-core's `subscribe` reads. The subscriber is
     registered from the start (no event published after the subscribe request is missed) until `aclose`."""
@@ -120,7 +120,7 @@ class Subscription:
     def __init__(self, hub: Hub, subscriber: Subscriber):
         self.hub = hub
         self.subscriber = subscriber
-        hub.subscribers.add(subscriber)
+        hub.add(subscriber)
 
     def __aiter__(self) -> Subscription:
         return self
@@ -133,25 +133,45 @@ class Subscription:
         return item
 
     async def aclose(self) -> None:
-        self.hub.subscribers.discard(self.subscriber)
+        self.hub.remove(self.subscriber)
 
 
 class Hub:
-    """Every live subscriber of this gateway process."""
+    """Every live subscriber of this gateway process, grouped by filter (many subscribers ask for the same events:
+    an event is matched once per distinct filter), and the results of events they share."""
 
     def __init__(self, queue_size: int = 256):
         self.queue_size = queue_size
         self.subscribers: set[Subscriber] = set()
+        self.by_filter: dict[EventFilter, set[Subscriber]] = {}
+        self.results = SharedResults()
         self.listening = False  # whether a bus feeds it (without one, subscriptions are accepted but stay quiet)
 
     def publish(self, envelope: Envelope) -> None:
         """The bus listener: never blocks, whatever the subscribers do."""
-        for subscriber in list(self.subscribers):
-            subscriber.offer(envelope)
-            if subscriber.dropped:
-                self.subscribers.discard(subscriber)
-                log.info("a subscriber of %s fell %d events behind and was dropped",
-                         subscriber.caller.department.value, subscriber.size)
+        dropped = []
+        for event_filter, group in self.by_filter.items():
+            if event_filter.matches(envelope):
+                for subscriber in group:
+                    subscriber.offer(envelope)
+                    if subscriber.dropped:
+                        dropped.append(subscriber)
+        for subscriber in dropped:
+            self.remove(subscriber)
+            log.info("a subscriber of %s fell %d events behind and was dropped",
+                     subscriber.caller.department.value, subscriber.size)
 
     def subscribe(self, caller: Identity, event_filter: EventFilter) -> Subscription:
         return Subscription(self, Subscriber(caller, event_filter, self.queue_size))
+
+    def add(self, subscriber: Subscriber) -> None:
+        self.subscribers.add(subscriber)
+        self.by_filter.setdefault(subscriber.filter, set()).add(subscriber)
+
+    def remove(self, subscriber: Subscriber) -> None:
+        self.subscribers.discard(subscriber)
+        group = self.by_filter.get(subscriber.filter)
+        if group is not None:
+            group.discard(subscriber)
+            if not group:
+                del self.by_filter[subscriber.filter]

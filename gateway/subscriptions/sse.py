@@ -26,7 +26,11 @@ def wants_event_stream(accept: str) -> bool:
 
 
 def _event(name: str, data: dict | None = None) -> str:
-    return f"event: {name}\ndata: {json.dumps(data) if data is not None else ''}\n\n"
+    return _event_text(name, json.dumps(data) if data is not None else "")
+
+
+def _event_text(name: str, data: str) -> str:
+    return f"event: {name}\ndata: {data}\n\n"
 
 
 def _error(message: str, code: str) -> dict:
@@ -50,7 +54,7 @@ async def _events(gateway, hub, caller: Identity, authorization: str, body: dict
         while True:
             left = seconds_left(caller.token)
             try:
-                result = await asyncio.wait_for(anext(results), timeout=max(left, 0))
+                payload = await asyncio.wait_for(anext(results), timeout=max(left, 0))
             except asyncio.TimeoutError:
                 yield _event("next", _error("the token has expired: subscribe again with a fresh one", "FORBIDDEN"))
                 break
@@ -59,7 +63,7 @@ async def _events(gateway, hub, caller: Identity, authorization: str, body: dict
             except SubscriberDropped as dropped:
                 yield _event("next", _error(str(dropped), "SUBSCRIBER_DROPPED"))
                 break
-            yield _event("next", result.formatted)
+            yield _event_text("next", payload)  # the result's JSON text, shared with the document's subscribers
         yield _event("complete")
     finally:
         await stream.aclose()

@@ -93,9 +93,12 @@ class Connection:
             pass
 
     async def send(self, message: dict) -> None:
+        await self.send_text(json.dumps(message))
+
+    async def send_text(self, text: str) -> None:
         async with self.send_lock:
             if not self.closed.is_set():
-                await self.websocket.send_text(json.dumps(message))
+                await self.websocket.send_text(text)
 
     async def _init_deadline(self) -> None:
         await asyncio.sleep(self.gateway.settings.subscription_init_timeout)
@@ -185,8 +188,9 @@ class Connection:
                                  rules=gateway.rules, hide_suggestions=not settings.validation_suggestions)
             if isinstance(stream, list):
                 return await self._error(identifier, stream)
-            async for result in stream:
-                await self.send({"id": identifier, "type": "next", "payload": result.formatted})
+            frame = f'{{"id": {json.dumps(identifier)}, "type": "next", "payload": '
+            async for payload in stream:  # the result's JSON text, shared with the document's other subscribers
+                await self.send_text(frame + payload + "}")
             await self.send({"id": identifier, "type": "complete"})
         except SubscriberDropped as dropped:
             await self.close(1013, str(dropped))
