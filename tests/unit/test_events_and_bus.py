@@ -97,24 +97,8 @@ def test_every_reference_of_the_asyncapi_catalog_resolves_within_it():
     pointer that an agency's tooling cannot follow from the document's root."""
     from egov.asyncapi import asyncapi_document
 
+    from tests.support.json_pointers import references, unresolved
+
     document = asyncapi_document()
-
-    def references(node):
-        if isinstance(node, dict):
-            yield from ([node["$ref"]] if isinstance(node.get("$ref"), str) else [])
-            for value in node.values():
-                yield from references(value)
-        elif isinstance(node, list):
-            for value in node:
-                yield from references(value)
-
-    def resolve(pointer: str):
-        node = document
-        for part in pointer.removeprefix("#/").split("/"):
-            node = node[part]
-        return node
-
-    found = list(references(document))
-    assert "#/components/schemas/Audience" in found
-    for pointer in found:
-        assert pointer.startswith("#/") and resolve(pointer) is not None, pointer
+    assert "#/components/schemas/Audience" in references(document)
+    assert unresolved(document) == []
