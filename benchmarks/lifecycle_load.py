@@ -571,12 +571,17 @@ def parse_args(argv=None):
     parser.add_argument("--rate", type=float, help="pace the mutations at this many per second (default: a "
                                                    "saturating round, then one paced at half its rate)")
     parser.add_argument("--no-half-rate", action="store_true", help="only the saturating round(s)")
+    parser.add_argument("--probe-interval", type=float, default=0.02, help="seconds between the probe's polls")
+    add_stack_arguments(parser)
+    return parser.parse_args(argv)
+
+
+def add_stack_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where a `Stack` finds the servers, and whether it keeps its logs."""
     parser.add_argument("--admin-url", default=os.environ.get("EGOV_TEST_POSTGRES",
                                                               "postgresql://postgres@127.0.0.1:5432/test"))
     parser.add_argument("--amqp-url", default=os.environ.get("EGOV_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672/"))
-    parser.add_argument("--probe-interval", type=float, default=0.02, help="seconds between the probe's polls")
     parser.add_argument("--keep-logs", action="store_true", help="keep the processes' logs (path printed)")
-    return parser.parse_args(argv)
 
 
 if __name__ == "__main__":

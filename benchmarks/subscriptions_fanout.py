@@ -34,7 +34,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import websockets  # noqa: E402
 
-from lifecycle_load import Stack, cached_minter, cpu_seconds, git_state, memory_kib, percentiles  # noqa: E402
+from lifecycle_load import (  # noqa: E402
+    Stack, add_stack_arguments, cached_minter, cpu_seconds, git_state, memory_kib, percentiles,
+)
 from shared.bus.rabbitmq import RabbitBus  # noqa: E402
 from shared.events import Audience, Envelope, ProjectApproved  # noqa: E402
 
@@ -165,10 +167,7 @@ def parse_args(argv=None):
     parser.add_argument("--events", type=int, default=100)
     parser.add_argument("--rate", type=float, default=10.0, help="events published per second")
     parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--admin-url", default=os.environ.get("EGOV_TEST_POSTGRES",
-                                                              "postgresql://postgres@127.0.0.1:5432/test"))
-    parser.add_argument("--amqp-url", default=os.environ.get("EGOV_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672/"))
-    parser.add_argument("--keep-logs", action="store_true", help="keep the processes' logs (path printed)")
+    add_stack_arguments(parser)
     return parser.parse_args(argv)
 
 
