@@ -7,10 +7,10 @@ trace context are ours): code generators and AsyncAPI Studio then show an agency
 and messages it can receive, and nothing it would try to bind to and be refused.
 
 Which events: the agency feed's relay and the webhook worker let out only an event whose emitter stamped the
-audience of its project, and that project is not classified (R-SEC-2, R-PUB-1; `redaction.agency_may_see`,
-`webhooks.outside_readable`). Every event type whose payload names a `project_id` is about one project and is
-stamped, so each of them reaches agencies for an unclassified project and never for a classified one; a type
-without one (construction plans, special fund plans, audit draws, vendors) gets no audience and never leaves.
+audience of its project, and that project is not classified (R-SEC-2, R-PUB-1; `shared.visibility.outside_readable`).
+Every event type whose payload names a `project_id` is about one project and is stamped, so each of them reaches
+agencies for an unclassified project and never for a classified one; a type without one (construction plans,
+special fund plans, audit draws, vendors) gets no audience and never leaves.
 """
 from __future__ import annotations
 

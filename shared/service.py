@@ -83,23 +83,27 @@ class ServiceRuntime:
         self._events_thread = EventLoopThread(f"{self.name}-events") if settings.amqp_url and bus is None else None
         # The engine the relay and the bus's consumers use: asyncpg's connections belong to the loop that opened them.
         self._events_engine = create_engine(self.database_url) if self._events_thread else self.engine
-        events_sessions = create_session_factory(self._events_engine) if self._events_thread else self.sessions
-        self.events_sessions = events_sessions  # the sessions of what runs on the events loop (workers included)
-        self._relay = OutboxRelay(events_sessions, self.outbox, self.bus,
+        # The sessions of what runs on the events loop, workers included.
+        self.events_sessions = create_session_factory(self._events_engine) if self._events_thread else self.sessions
+        self._relay = OutboxRelay(self.events_sessions, self.outbox, self.bus,
                                   poll_interval=settings.relay_poll_interval, max_attempts=settings.outbox_max_attempts)
         self.relay = RelayOnThread(self._relay, self._events_thread) if self._events_thread else self._relay
         self.verifier = TokenVerifier(settings)
         handlers = definition.handlers_for(settings)
         self.consumer = EventConsumer(self.name, self.uow, handlers)
-        self._bus_consumer = EventConsumer(self.name, lambda: UnitOfWork(
-            events_sessions, outbox=self.outbox, inbox=self.inbox, source=self.name, on_commit=self._relay.wake,
-            audience=definition.audience), handlers) if self._events_thread else self.consumer
+        self._bus_consumer = EventConsumer(
+            self.name, lambda: self.unit_of_work_on(self.events_sessions, self._relay.wake), handlers,
+        ) if self._events_thread else self.consumer
         self._workers: list[Worker] = []
         self.started = False
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions, outbox=self.outbox, inbox=self.inbox, source=self.name,
-                          on_commit=self.relay.wake, audience=self.definition.audience)
+        return self.unit_of_work_on(self.sessions, self.relay.wake)
+
+    def unit_of_work_on(self, sessions, on_commit=None) -> UnitOfWork:
+        """A unit of work of this service on the given sessions (`events_sessions` on the events loop)."""
+        return UnitOfWork(sessions, outbox=self.outbox, inbox=self.inbox, source=self.name, on_commit=on_commit,
+                          audience=self.definition.audience)
 
     async def on_events_loop(self, coroutine):
         """Run what uses the bus or the relay on the loop they belong to."""

@@ -38,6 +38,7 @@ class UnitOfWork:
         self.source = source
         self._on_commit = on_commit
         self._audience = audience
+        self._after_commit: list[Callable[[], None]] = []
         self.session: AsyncSession | None = None
         self.emitted: list[Envelope] = []
         self._committed = False
@@ -57,6 +58,10 @@ class UnitOfWork:
         envelope = Envelope.wrap(payload, source=self.source, subject=subject, trace=inject_context())
         self.emitted.append(envelope)
         return envelope
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Call this once the transaction has committed (never if it does not)."""
+        self._after_commit.append(callback)
 
     async def _address_events(self) -> None:
         """Stamp each event with the audience of its project, as this transaction leaves the facts."""
@@ -98,6 +103,8 @@ class UnitOfWork:
         self._committed = True
         if self.emitted and self._on_commit:
             self._on_commit()
+        for callback in self._after_commit:
+            callback()
 
 
 EventHandler = Callable[[UnitOfWork, EventPayload, Envelope], Awaitable[None]]

@@ -16,7 +16,7 @@ from gateway.subscriptions.results import SharedResults
 from shared.auth import Identity
 from shared.bus import topic_matches
 from shared.events import Envelope
-from shared.visibility import WORKFLOW_BUREAUS, can_see_project
+from shared.visibility import can_see_event
 
 log = logging.getLogger(__name__)
 
@@ -27,14 +27,6 @@ class SubscriberDropped(Exception):
     def __init__(self, size: int):
         self.size = size
         super().__init__(f"too slow: {size} events were waiting; reconnect to subscribe again")
-
-
-def may_see(caller: Identity, envelope: Envelope) -> bool:
-    """Need to know (R-SEC-2) for one event, from the audience its emitting service stamped on it."""
-    audience = envelope.audience
-    if audience is None:  # who may read it is unknown: only the bureaus in every project's workflow
-        return caller.department in WORKFLOW_BUREAUS
-    return can_see_project(caller, unit_path=audience.unit_path, classified=audience.classified)
 
 
 def project_of(envelope: Envelope) -> str | None:
@@ -100,7 +92,7 @@ class Subscriber:
 
     def offer(self, envelope: Envelope) -> None:
         """An event that matches this subscriber's filter (the hub checks it once per filter, not per subscriber)."""
-        if self.dropped or not may_see(self.caller, envelope):
+        if self.dropped or not can_see_event(self.caller, envelope):
             return
         if self.queue.qsize() >= self.size:
             self.drop()

@@ -19,7 +19,7 @@ from services.approval.adapters.webhooks import DueDelivery, WebhookRepository
 from services.approval.domain.webhooks import disable_reason, retry_delay, succeeded
 from services.approval.webhook_handlers import create_webhook_handlers
 from shared.clock import utc_now
-from shared.uow import EventConsumer, UnitOfWork
+from shared.uow import EventConsumer
 
 log = logging.getLogger(__name__)
 CONSUMER = "approval-webhooks"  # its own queue and inbox name: approval's own handlers are not touched
@@ -145,9 +145,8 @@ class WebhookWorker:
             runtime.events_sessions, retry_base=settings.webhook_retry_base,
             disable_after=settings.webhook_disable_after, poll_interval=settings.webhook_poll_interval,
             timeout=settings.webhook_timeout, transport=transport)
-        self.consumer = EventConsumer(CONSUMER, lambda: UnitOfWork(
-            runtime.events_sessions, outbox=runtime.outbox, inbox=runtime.inbox, source=runtime.name),
-            create_webhook_handlers(on_enqueued=self.dispatcher.wake))
+        self.consumer = EventConsumer(CONSUMER, lambda: runtime.unit_of_work_on(runtime.events_sessions),
+                                      create_webhook_handlers(on_enqueued=self.dispatcher.wake))
 
     async def start(self) -> None:
         await self.runtime.bus.subscribe(CONSUMER, self.consumer.routing_keys, self.consumer)

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 
 from services.approval.adapters.webhooks import WebhookRepository
 from services.approval.domain.webhooks import (
-    Registration, check_endpoint, check_patterns, new_secret, outside_readable, subscribes_to,
+    Registration, check_endpoint, check_patterns, new_secret, subscribes_to,
 )
 from shared.auth import Department, Identity
 from shared.clock import utc_now
 from shared.errors import NotFound, PermissionDenied, refuse
 from shared.events import CATALOG, Envelope
 from shared.uow import UnitOfWork
+from shared.visibility import outside_readable
 
 log = logging.getLogger(__name__)
 MANAGERS = (Department.APPROVAL_BUREAU,)  # Article 19: publicity is the Approval Bureau's
@@ -35,7 +36,7 @@ def create_webhook_handlers(on_enqueued: Callable[[], None] | None = None) -> di
         repository = WebhookRepository(uow.session)
         matching = [r for r in await repository.registrations(enabled_only=True) if subscribes_to(r, envelope)]
         if matching and await repository.enqueue(matching, envelope, utc_now()) and on_enqueued:
-            on_enqueued()
+            uow.after_commit(on_enqueued)  # the dispatcher looks once the deliveries are there to see
 
     return {event_type: owe_deliveries for event_type in CATALOG}
 

@@ -11,7 +11,7 @@ import pytest
 
 from egov.asyncapi_agencies import agency_asyncapi_document, agency_event_types
 from egov.asyncapi_examples import SAMPLES, example_envelope
-from services.approval.feeds.redaction import agency_may_see
+from shared.visibility import outside_readable
 from shared.events import CATALOG, Audience
 
 ROOT = Path(__file__).parents[2]
@@ -47,7 +47,7 @@ def test_every_catalogued_type_leaves_for_an_unclassified_project_and_never_for_
         return Envelope(type=event_type, source=event_type.split(".")[0], subject="p-1", data={}, audience=Audience(
             project_id="p-1", unit_path=["u"], jurisdiction="CITY", classified=classified))
 
-    assert agency_may_see(envelope(False)) and not agency_may_see(envelope(True))
+    assert outside_readable(envelope(False)) and not outside_readable(envelope(True))
 
 
 def _validator(schema: dict) -> jsonschema.Draft202012Validator:

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from shared.errors import refuse
 from shared.events import Envelope
+from shared.visibility import outside_readable
 
 SECRET_PREFIX = "whsec_"
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -49,11 +50,6 @@ class Registration:
     disabled_reason: str | None = None
     failing_since: datetime | None = None
     created_at: datetime | None = None
-
-
-def outside_readable(envelope: Envelope) -> bool:
-    """R-SEC-2 / R-PUB-1: an event leaves for another agency only when its project is known and not classified."""
-    return envelope.audience is not None and not envelope.audience.classified
 
 
 def subscribes_to(registration: Registration, envelope: Envelope) -> bool:

@@ -13,8 +13,9 @@ import logging
 import aio_pika
 
 from services.approval.feeds.cloudevents_amqp import to_amqp_binary
-from services.approval.feeds.redaction import agency_may_see, agency_routing_key
+from services.approval.feeds.redaction import agency_routing_key
 from shared.events import Envelope
+from shared.visibility import outside_readable
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ class AgencyFeedRelay:
         await self._bus.subscribe(RELAY_QUEUE, ["#"], self.relay)
 
     async def relay(self, envelope: Envelope) -> None:
-        if not agency_may_see(envelope):
+        if not outside_readable(envelope):
             self.withheld += 1
             return  # acknowledged: it stays inside (R-SEC-2)
         prepared = to_amqp_binary(envelope)

@@ -7,7 +7,8 @@ from cloudevents.core.formats.json import JSONFormat
 
 from services.approval.feeds.cloudevents_amqp import to_amqp_binary
 from services.approval.feeds.grants import Grant, GrantError, agency_permissions, glob_of, topic_pattern
-from services.approval.feeds.redaction import agency_may_see, agency_routing_key
+from services.approval.feeds.redaction import agency_routing_key
+from shared.visibility import outside_readable
 from shared.events import Audience, Envelope
 
 TIME = datetime(2026, 3, 1, 8, 30, 15, 123000, tzinfo=timezone.utc)
@@ -27,18 +28,18 @@ def audience(*, classified: bool, jurisdiction: str | None = "CITY") -> Audience
 # --- the redaction rule -------------------------------------------------------------------------------------------
 
 def test_r_pub_1_an_event_about_a_published_project_leaves_for_agencies():
-    assert agency_may_see(envelope(audience(classified=False)))
+    assert outside_readable(envelope(audience(classified=False)))
 
 
 def test_r_sec_2_no_event_of_a_classified_project_leaves():
-    assert not agency_may_see(envelope(audience(classified=True)))
-    assert not agency_may_see(envelope(audience(classified=True), type_="approval.project.approved.v1"))
+    assert not outside_readable(envelope(audience(classified=True)))
+    assert not outside_readable(envelope(audience(classified=True), type_="approval.project.approved.v1"))
 
 
 def test_r_sec_2_an_event_without_audience_stays_inside_fail_closed():
     # a construction plan (no single project), or a project its emitter does not know
-    assert not agency_may_see(envelope(None, type_="approval.construction_plan.approved.v1", subject=None))
-    assert not agency_may_see(envelope(None))
+    assert not outside_readable(envelope(None, type_="approval.construction_plan.approved.v1", subject=None))
+    assert not outside_readable(envelope(None))
 
 
 def test_the_agency_routing_key_is_the_event_type_after_the_projects_jurisdiction():

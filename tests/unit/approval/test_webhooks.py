@@ -14,7 +14,7 @@ from standardwebhooks import Webhook, WebhookVerificationError
 from services.approval.adapters.webhook_tables import webhook_attempts
 from services.approval.app import DEFINITION
 from services.approval.domain.webhooks import (
-    RETRY_FACTORS, Registration, check_endpoint, new_secret, outside_readable, retry_delay, subscribes_to,
+    RETRY_FACTORS, Registration, check_endpoint, new_secret, retry_delay, subscribes_to,
 )
 from services.approval.webhook_dispatcher import CONSUMER, WebhookDispatcher, signed_headers
 from services.approval.webhook_handlers import create_webhook_handlers
@@ -23,6 +23,7 @@ from shared.bus.memory import InProcessBus
 from shared.errors import DomainError
 from shared.events import Audience, Envelope, PaymentMade
 from shared.service import ServiceRuntime
+from shared.visibility import outside_readable
 from shared.settings import Settings
 from shared.uow import EventConsumer
 from tests.support.webhook_receiver import Receiver
