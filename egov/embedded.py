@@ -12,7 +12,7 @@ import httpx
 from fastapi import FastAPI
 
 from egov.registry import SERVICES
-from gateway.app import create_gateway_app
+from gateway.app import create_gateway_app, subgraph_client
 from shared.auth import ensure_development_keys
 from shared.bus.memory import InProcessBus
 from shared.service import ServiceRuntime, create_service_app
@@ -27,7 +27,7 @@ class EmbeddedSystem:
                          for name, definition in SERVICES.items()}
         self.service_apps = {name: create_service_app(runtime, manage_lifecycle=False)
                              for name, runtime in self.runtimes.items()}
-        client = httpx.AsyncClient(
+        client = subgraph_client(
             mounts={f"http://{name}.embedded": httpx.ASGITransport(app=app) for name, app in self.service_apps.items()},
             timeout=self.settings.subgraph_timeout,
         )

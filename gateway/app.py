@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from contextlib import asynccontextmanager
 
 import httpx
+import orjson
 from fastapi import FastAPI, Request, WebSocket
 from fastapi.responses import HTMLResponse, JSONResponse
 from graphql import NoSchemaIntrospectionCustomRule
@@ -24,10 +25,10 @@ from strawberry.http.ides import get_graphql_ide_html
 from gateway.execution import execute
 from gateway.graph import GraphSource, RecentOperations
 from gateway.open_data import add_open_data_routes
+from gateway.operations import Prepared
 from gateway.limits import max_aliases_rule, max_cost_rule, max_depth_rule
 from gateway.persisted import PersistedDocuments, PersistedQueryError
 from gateway.subscriptions import start_listening
-from gateway.subscriptions.execute import operation_kind
 from gateway.subscriptions.hub import Hub
 from gateway.subscriptions.schema import with_subscriptions
 from gateway.subscriptions.sse import event_stream, wants_event_stream
@@ -37,11 +38,11 @@ from shared.auth import PUBLIC, AuthError, Identity, TokenVerifier
 from shared.graphql_over_http import BAD_REQUEST, GRAPHQL_RESPONSE, JSON, error_response as _error
 from shared.graphql_over_http import not_acceptable as _not_acceptable, request_problem as _request_problem
 from shared.bus import Bus
-from shared.graphql_over_http import response_media as _media, wants_graphiql
+from shared.graphql_over_http import FastJSONResponse, json_bytes, response_media as _media, wants_graphiql
 from shared.metrics import (ANONYMOUS, OPERATION_HEADER, OTHER, add_metrics_route, process_metrics,
                             request_operation_name)
 from shared.settings import GatewaySettings
-from shared.telemetry import extract_context, inject_context
+from shared.telemetry import NO_FRAMEWORK_TELEMETRY, extract_context, inject_context
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("egov.gateway")
@@ -58,16 +59,27 @@ class Gateway:
         self.operations = RecentOperations()
         self.verifier = TokenVerifier(settings)
         self.documents = PersistedDocuments.from_settings(settings)
-        self.rules = [max_depth_rule(settings.max_depth), max_aliases_rule(settings.max_aliases),
-                      max_cost_rule(settings.max_cost)]
+        self.rules = (max_depth_rule(settings.max_depth), max_aliases_rule(settings.max_aliases),
+                      max_cost_rule(settings.max_cost))
+        self.public_rules = self.rules if settings.public_introspection else \
+            (*self.rules, NoSchemaIntrospectionCustomRule)
 
     @property
     def supergraph(self) -> Supergraph | None:
         return self.source.graph.supergraph if self.source.graph else None
 
+    def prepare(self, body: dict, caller: Identity, graph=None) -> Prepared:
+        """The request's document parsed, validated and its operation found, once per graph (`gateway.operations`).
+        Needs a composed graph."""
+        supergraph = (graph or self.source.graph).supergraph
+        return supergraph.operations.get(body.get("query") or "", body.get("operationName"),
+                                         self.rules if caller is not PUBLIC else self.public_rules,
+                                         hide_suggestions=not self.settings.validation_suggestions,
+                                         max_tokens=self.settings.max_tokens)
+
     async def run(self, body: dict, authorization: str | None, caller: Identity = PUBLIC) -> dict:
         graph = self.source.graph  # this request keeps this graph, whatever replaces it meanwhile
-        headers = inject_context()
+        headers = {"content-type": "application/json"}  # the trace context is added per fetch, under its span
         if authorization:
             headers["authorization"] = authorization
         operation = request_operation_name(body)
@@ -85,27 +97,34 @@ class Gateway:
         async def fetch(subgraph: str, query: str, variables: dict) -> dict:
             with tracer.start_as_current_span(f"fetch {subgraph}", kind=SpanKind.CLIENT):
                 response = await self.client.post(
-                    graph.urls[subgraph], json={"query": query, "variables": variables},
+                    graph.urls[subgraph], content=json_bytes({"query": query, "variables": variables}),
                     headers={**headers, **inject_context()})
-                return response.json()
+                return orjson.loads(response.content)
 
-        query = body.get("query") or ""
-        result = await execute(graph.supergraph, query, body.get("variables") or {}, body.get("operationName"),
-                               fetch, caller=caller, max_tokens=self.settings.max_tokens,
-                               validation_rules=self.rules if caller is not PUBLIC or self.settings.public_introspection
-                               else [*self.rules, NoSchemaIntrospectionCustomRule],
-                               hide_suggestions=not self.settings.validation_suggestions)
+        result = await execute(graph.supergraph, body.get("query") or "", body.get("variables") or {},
+                               body.get("operationName"), fetch, caller=caller,
+                               prepared=self.prepare(body, caller, graph))
         if "data" in result:
-            self.operations.record(query)
+            self.operations.record(body.get("query") or "")
         return result
+
+
+class _NoCookies(httpx.Cookies):
+    def extract_cookies(self, response) -> None:
+        pass
+
+
+def subgraph_client(**options) -> httpx.AsyncClient:
+    """The gateway's HTTP client to the subgraphs. It keeps no cookies: it calls them on behalf of every caller, and a
+    cookie set in one caller's answer must never ride along with another's request (httpx keeps them by default,
+    and reading them costs more than the rest of a response)."""
+    client = httpx.AsyncClient(**options)
+    client._cookies = _NoCookies()  # httpx offers no switch; its `cookies` setter would copy into a plain jar
+    return client
 
 
 def _not_ready(media: str = JSON) -> JSONResponse:
     return _error("the gateway is still composing the supergraph", "NOT_READY", 503, media)
-
-
-def _is_mutation(body: dict, max_tokens: int) -> bool:
-    return operation_kind(body["query"], body.get("operationName"), max_tokens) == "mutation"
 
 
 def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | None = None,
@@ -115,7 +134,7 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
     whose transports reach the services in-process. `on_startup`/`on_shutdown` run around composition (embedded
     mode starts the services there). Subscriptions hear `bus` (embedded mode's in-process bus, started by
     `on_startup`), else a RabbitMQ connection of their own when AMQP_URL is set."""
-    gateway = Gateway(settings, urls, client or httpx.AsyncClient(timeout=settings.subgraph_timeout))
+    gateway = Gateway(settings, urls, client or subgraph_client(timeout=settings.subgraph_timeout))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -134,7 +153,7 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
             if on_shutdown:
                 await on_shutdown()
 
-    app = FastAPI(title="egov gateway", lifespan=lifespan)
+    app = FastAPI(title="egov gateway", lifespan=lifespan, telemetry=NO_FRAMEWORK_TELEMETRY)
     app.state.gateway = gateway
     add_metrics_route(app)
     add_open_data_routes(app, gateway)
@@ -157,7 +176,7 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
             return _error(str(exc), "UNAUTHENTICATED", 401, media)
         if gateway.supergraph is None:
             return _not_ready(media)
-        if operation_kind(body.get("query") or "", body.get("operationName"), settings.max_tokens) == "subscription":
+        if gateway.prepare(body, caller).kind == "subscription":
             return _error("subscriptions are served over WebSocket (graphql-transport-ws) or with "
                           "Accept: text/event-stream", BAD_REQUEST, 400, media)
         with tracer.start_as_current_span("gateway /graphql", context=extract_context(dict(request.headers)),
@@ -165,7 +184,7 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
             result = await gateway.run(body, authorization, caller)
         # application/graphql-response+json: a request that never reached execution is a 400 (GraphQL over HTTP)
         status = 400 if media == GRAPHQL_RESPONSE and "data" not in result else 200
-        return JSONResponse(result, status_code=status, media_type=media)
+        return FastJSONResponse(result, status_code=status, media_type=media)
 
     @app.get("/graphql")
     async def graphql_get(request: Request):
@@ -190,7 +209,9 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
             return refused
         if problem := _request_problem(body):
             return _error(problem, BAD_REQUEST, 400, media)
-        if _is_mutation(body, settings.max_tokens):
+        if gateway.supergraph is None:
+            return _not_ready(media)
+        if gateway.prepare(body, PUBLIC).kind == "mutation":
             return _error("mutations must be sent with POST", BAD_REQUEST, 405, media, headers={"allow": "POST"})
         return await answer(request, body, media)
 

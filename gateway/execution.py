@@ -18,17 +18,16 @@ from collections.abc import Callable, Mapping, Sequence as Seq
 from typing import Any, Protocol
 
 from graphql import (DocumentNode, GraphQLError, GraphQLInterfaceType, GraphQLObjectType, ValidationRule,
-                     execute as graphql_execute, get_operation_ast, is_interface_type, parse, specified_rules, validate)
+                     execute as graphql_execute, is_interface_type)
 from graphql.execution.incremental.incremental_executor import IncrementalExecutor
 from graphql.execution.values import get_variable_values
 
 from gateway.access import refusals
-from gateway.limits import request_variables
-from gateway.planner import Fetch, Parallel, PlanningError, QueryPlan, Sequence, plan
+from gateway.operations import Prepared, coded, prepare
+from gateway.planner import Fetch, Parallel, PlanningError, QueryPlan, Sequence
 from gateway.supergraph import Supergraph
 from shared.auth import Identity
-from shared.graphql_over_http import (BAD_REQUEST, BAD_USER_INPUT, OPERATION_RESOLUTION_FAILURE, PARSE_FAILED,
-                                      VALIDATION_FAILED)
+from shared.graphql_over_http import BAD_REQUEST, BAD_USER_INPUT
 
 logger = logging.getLogger(__name__)
 
@@ -181,14 +180,6 @@ class _Run:
         return any(path[:len(failed)] == failed for failed in self.failed)
 
 
-def _coded(error: GraphQLError, code: str) -> dict:
-    """The error as the client sees it, with `extensions.code` as Apollo names it unless a rule set its own."""
-    formatted = error.formatted
-    extensions = dict(formatted.get("extensions") or {})
-    extensions.setdefault("code", code)
-    return {**formatted, "extensions": extensions}
-
-
 def _client_keys(response: Mapping, alias: re.Pattern) -> dict:
     """The response with the planner's aliases of conflicting fields renamed back to the client's response keys,
     in the data and in the errors' paths; an object has one runtime type, so at most one of them is in it."""
@@ -244,7 +235,8 @@ async def execute(supergraph: Supergraph, document_or_source: DocumentNode | str
                   operation_name: str | None, fetch: Fetcher, *,
                   validation_rules: Seq[type[ValidationRule]] = (), include_plan: bool = False,
                   plan_hook: Callable[[QueryPlan], None] | None = None, caller: Identity | None = None,
-                  max_tokens: int | None = None, hide_suggestions: bool = False) -> dict:
+                  max_tokens: int | None = None, hide_suggestions: bool = False,
+                  prepared: Prepared | None = None) -> dict:
     """Answer one GraphQL request through the subgraphs: {"data": ..., "errors": [...]} ("errors" only if any).
 
     Errors found before execution (syntax, validation, variables, planning) return no "data" at all, as
@@ -252,36 +244,29 @@ async def execute(supergraph: Supergraph, document_or_source: DocumentNode | str
     `plan_hook` receives the QueryPlan (for logging or tracing) before it runs. With a `caller`, an operation
     selecting what the caller may not use (`@authenticated`, `@requiresScopes`) is refused before planning.
     A document of more than `max_tokens` tokens is refused while it is parsed: no request, anonymous or not, can
-    make the gateway parse and validate an unbounded document.
+    make the gateway parse and validate an unbounded document. A document given as text is prepared (parsed,
+    validated, planned) once per supergraph and reused (`gateway.operations`); `prepared` passes one already at hand.
     """
     if variables is not None and not isinstance(variables, Mapping):
         return {"errors": [{"message": "Variables must be a JSON object.", "extensions": {"code": BAD_REQUEST}}]}
     variables = dict(variables or {})
-    try:
-        document = parse(document_or_source, max_tokens=max_tokens) if isinstance(document_or_source, str) \
-            else document_or_source
-    except GraphQLError as error:
-        return {"errors": [_coded(error, PARSE_FAILED)]}
-    token = request_variables.set(variables)
-    try:
-        errors = validate(supergraph.schema, document, [*specified_rules, *validation_rules],
-                          hide_suggestions=hide_suggestions)
-    finally:
-        request_variables.reset(token)
-    if errors:
-        return {"errors": [_coded(error, VALIDATION_FAILED) for error in errors]}
-    operation = get_operation_ast(document, operation_name)
-    if operation is None:
-        message = f'Unknown operation named "{operation_name}".' if operation_name else \
-            "Must provide operation name if query contains multiple operations."
-        return {"errors": [{"message": message, "extensions": {"code": OPERATION_RESOLUTION_FAILURE}}]}
+    if prepared is None:
+        prepared = supergraph.operations.get(document_or_source, operation_name, validation_rules,
+                                             hide_suggestions=hide_suggestions, max_tokens=max_tokens) \
+            if isinstance(document_or_source, str) else \
+            prepare(supergraph.schema, document_or_source, operation_name, validation_rules,
+                    hide_suggestions=hide_suggestions, max_tokens=max_tokens)
+    errors = prepared.validate_request(supergraph.schema, variables)
+    if prepared.errors or errors:
+        return {"errors": [*prepared.errors, *errors]}
+    document, operation = prepared.document, prepared.operation
     coerced = get_variable_values(supergraph.schema, operation.variable_definitions or (), variables)
     if isinstance(coerced, list):
-        return {"errors": [_coded(error, BAD_USER_INPUT) for error in coerced]}
+        return {"errors": [coded(error, BAD_USER_INPUT) for error in coerced]}
     if caller is not None and (denied := refusals(supergraph, document, operation, coerced, caller)):
         return {"data": None, "errors": [error.formatted for error in denied]}
     try:
-        query_plan = plan(supergraph, document, operation_name, coerced.coerced)
+        query_plan = prepared.plan(supergraph, operation_name, coerced.coerced)
     except PlanningError as error:
         return {"errors": [{"message": str(error), "extensions": {"code": "QUERY_PLANNING_FAILED"}}]}
     if plan_hook is not None:

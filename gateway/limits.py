@@ -10,7 +10,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from graphql import GraphQLError, ValidationRule, get_named_type, get_nullable_type, is_list_type
-from graphql.language import ast
+from graphql.language import BREAK, Visitor, ast, visit
 from graphql.utilities import value_from_ast_untyped
 
 DEFAULT_MAX_DEPTH = 12
@@ -109,6 +109,12 @@ def max_cost_rule(limit: int = DEFAULT_MAX_COST, default_list_size: int = DEFAUL
     """
 
     class MaxCostRule(ValidationRule):
+        @staticmethod
+        def reads_variables(document: ast.DocumentNode) -> bool:
+            """Whether the verdict depends on the request's variables (`first: $n`), so it is not cached
+            with the document (`gateway.operations`)."""
+            return variables is None and _pages_by_variable(document)
+
         def enter_operation_definition(self, node: ast.OperationDefinitionNode, *_):
             values = dict(variables if variables is not None else request_variables.get() or {})
             for definition in node.variable_definitions or ():  # declared defaults count when not sent
@@ -143,6 +149,21 @@ def max_cost_rule(limit: int = DEFAULT_MAX_COST, default_list_size: int = DEFAUL
                                          f"Query cost {measured} exceeds the maximum cost of {limit}.", node))
 
     return MaxCostRule
+
+
+def _pages_by_variable(document: ast.DocumentNode) -> bool:
+    found = False
+
+    class Pages(Visitor):
+        def enter_argument(self, node: ast.ArgumentNode, *_):
+            nonlocal found
+            if node.name.value in PAGE_ARGUMENTS and isinstance(node.value, ast.VariableNode):
+                found = True
+                return BREAK
+            return None
+
+    visit(document, Pages())
+    return found
 
 
 def default_limit_rules() -> list[type[ValidationRule]]:

@@ -89,6 +89,13 @@ class Supergraph:
         return tuple(self.urls)
 
     @cached_property
+    def operations(self):
+        """The operations parsed, validated and planned against this graph (`gateway.operations`)."""
+        from gateway.operations import OperationCache
+
+        return OperationCache(self.schema)
+
+    @cached_property
     def api_sdl(self) -> str:
         return print_schema(self.schema)
 

@@ -6,6 +6,9 @@ GraphiQL only for a browser asking for text/html; and on every error the `extens
 """
 from __future__ import annotations
 
+import json
+
+import orjson
 from fastapi.responses import JSONResponse
 from graphql import GraphQLError, GraphQLSyntaxError
 
@@ -18,6 +21,22 @@ VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 BAD_USER_INPUT = "BAD_USER_INPUT"  # a variable's value does not fit its type
 OPERATION_RESOLUTION_FAILURE = "OPERATION_RESOLUTION_FAILURE"  # no operation of that name, or no name given
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"  # an unexpected error, masked
+
+
+def json_bytes(value) -> bytes:
+    """JSON text, by orjson; by the standard library for what orjson refuses: integers beyond 64 bits, which a client
+    may send (a subgraph refuses them with a typed error; the gateway must pass them on, not fail)."""
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class FastJSONResponse(JSONResponse):
+    """A JSON response rendered by `json_bytes`."""
+
+    def render(self, content) -> bytes:
+        return json_bytes(content)
 
 
 def _media_types(accept: str) -> list[str]:

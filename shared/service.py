@@ -29,7 +29,7 @@ from shared.outbox import OutboxRelay, messaging_tables
 from shared.outbox_admin import outbox_health
 from shared.settings import Settings
 from shared.subgraph_http import SubgraphRouter
-from shared.telemetry import extract_context
+from shared.telemetry import NO_FRAMEWORK_TELEMETRY, extract_context
 from shared.uow import AudienceLookup, EventConsumer, EventHandler, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -196,7 +196,7 @@ def create_service_app(runtime: ServiceRuntime, *, manage_lifecycle: bool = True
             if manage_lifecycle:
                 await runtime.stop()
 
-    app = FastAPI(title=f"egov {runtime.name} service", lifespan=lifespan)
+    app = FastAPI(title=f"egov {runtime.name} service", lifespan=lifespan, telemetry=NO_FRAMEWORK_TELEMETRY)
 
     async def context_getter(request: Request) -> RequestContext:
         try:

@@ -11,34 +11,18 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Sequence as Seq
 from dataclasses import dataclass, field
 
-from graphql import (ExecutionResult, GraphQLError, ValidationRule, create_source_event_stream,
-                     execute_subscription_event, get_operation_ast, parse, print_ast, specified_rules, validate)
+from graphql import ExecutionResult, GraphQLError, create_source_event_stream, execute_subscription_event, print_ast
 from graphql.execution.executor_throwing_on_incremental import ExecutorThrowingOnIncremental
 from graphql.language import ast
 
-from gateway.limits import request_variables
+from gateway.operations import Prepared
 from gateway.subscriptions.hub import EventFilter, Hub
 from gateway.subscriptions.schema import as_project_event
 from gateway.supergraph import Supergraph
 from shared.auth import Identity
-from shared.graphql_over_http import OPERATION_RESOLUTION_FAILURE, PARSE_FAILED, VALIDATION_FAILED
-
-
-def operation_kind(query: str, operation_name: str | None, max_tokens: int) -> str | None:
-    """`query`, `mutation` or `subscription`; None when the document does not parse or names no operation."""
-    try:
-        operation = get_operation_ast(parse(query, max_tokens=max_tokens), operation_name)
-    except GraphQLError:
-        return None
-    return operation.operation.value if operation is not None else None
-
-
-def _coded(error: GraphQLError, code: str) -> dict:
-    formatted = error.formatted
-    return {**formatted, "extensions": {"code": code, **(formatted.get("extensions") or {})}}
+from shared.graphql_over_http import OPERATION_RESOLUTION_FAILURE
 
 
 @dataclass
@@ -102,32 +86,24 @@ def _resolve_type(value, *_):
     return value.get("__typename") if isinstance(value, dict) else None
 
 
-async def start(supergraph: Supergraph, hub: Hub, caller: Identity, body: dict, *, max_tokens: int,
-                rules: Seq[type[ValidationRule]] = (), hide_suggestions: bool = False
+async def start(supergraph: Supergraph, hub: Hub, caller: Identity, body: dict, prepared: Prepared
                 ) -> Stream | list[dict]:
-    """The stream of results of one subscription request, or the errors that refuse it (nothing registered)."""
+    """The stream of results of one subscription request (`prepared`: its document, from `Gateway.prepare`), or the
+    errors that refuse it (nothing registered)."""
     variables = body.get("variables") or {}
     if not isinstance(variables, dict):
         return [{"message": "Variables must be a JSON object.", "extensions": {"code": "BAD_REQUEST"}}]
-    try:
-        document = parse(body.get("query") or "", max_tokens=max_tokens)
-    except GraphQLError as error:
-        return [_coded(error, PARSE_FAILED)]
-    token = request_variables.set(variables)
-    try:
-        errors = validate(supergraph.schema, document, [*specified_rules, *rules], hide_suggestions=hide_suggestions)
-    finally:
-        request_variables.reset(token)
+    errors = prepared.errors or prepared.validate_request(supergraph.schema, variables)
     if errors:
-        return [_coded(error, VALIDATION_FAILED) for error in errors]
-    operation = get_operation_ast(document, body.get("operationName"))
-    if operation is None or operation.operation is not ast.OperationType.SUBSCRIPTION:
+        return errors
+    document, operation = prepared.document, prepared.operation
+    if operation.operation is not ast.OperationType.SUBSCRIPTION:
         return [{"message": "Not a subscription operation.", "extensions": {"code": OPERATION_RESOLUTION_FAILURE}}]
     context = Context(hub, caller)
     executor = ExecutorThrowingOnIncremental.build(
         supergraph.schema, document, context_value=context, raw_variable_values=variables,
         operation_name=body.get("operationName"), field_resolver=_resolve_field, type_resolver=_resolve_type,
-        subscribe_field_resolver=_subscribe_field, hide_suggestions=hide_suggestions)
+        subscribe_field_resolver=_subscribe_field, hide_suggestions=prepared.hide_suggestions)
     if isinstance(executor, list):  # the variables do not coerce
         return [error.formatted for error in executor]
     events = create_source_event_stream(executor)

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 
 from starlette.responses import StreamingResponse
 
-from gateway.subscriptions.execute import operation_kind, start
+from gateway.subscriptions.execute import start
 from gateway.subscriptions.hub import SubscriberDropped
 from gateway.subscriptions.websocket import seconds_left
 from shared.auth import Identity
@@ -38,13 +38,12 @@ def _error(message: str, code: str) -> dict:
 
 
 async def _events(gateway, hub, caller: Identity, authorization: str, body: dict) -> AsyncIterator[str]:
-    settings = gateway.settings
-    if operation_kind(body.get("query") or "", body.get("operationName"), settings.max_tokens) != "subscription":
+    prepared = gateway.prepare(body, caller)
+    if prepared.kind != "subscription":
         yield _event("next", await gateway.run(body, authorization, caller))
         yield _event("complete")
         return
-    stream = await start(gateway.supergraph, hub, caller, body, max_tokens=settings.max_tokens, rules=gateway.rules,
-                         hide_suggestions=not settings.validation_suggestions)
+    stream = await start(gateway.supergraph, hub, caller, body, prepared)
     if isinstance(stream, list):
         yield _event("next", {"errors": stream})
         yield _event("complete")

@@ -25,7 +25,7 @@ import time
 import jwt
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from gateway.subscriptions.execute import operation_kind, start
+from gateway.subscriptions.execute import start
 from gateway.subscriptions.hub import SubscriberDropped
 from shared.auth import AuthError, Identity
 
@@ -179,13 +179,12 @@ class Connection:
             if supergraph is None:
                 return await self._error(identifier, [{"message": "the gateway is still composing the supergraph",
                                                        "extensions": {"code": "NOT_READY"}}])
-            settings = gateway.settings
-            if operation_kind(payload["query"], payload.get("operationName"), settings.max_tokens) != "subscription":
+            prepared = gateway.prepare(payload, self.caller)
+            if prepared.kind != "subscription":
                 result = await gateway.run(payload, f"Bearer {self.token}", self.caller)
                 await self.send({"id": identifier, "type": "next", "payload": result})
                 return await self.send({"id": identifier, "type": "complete"})
-            stream = await start(supergraph, self.hub, self.caller, payload, max_tokens=settings.max_tokens,
-                                 rules=gateway.rules, hide_suggestions=not settings.validation_suggestions)
+            stream = await start(supergraph, self.hub, self.caller, payload, prepared)
             if isinstance(stream, list):
                 return await self._error(identifier, stream)
             frame = f'{{"id": {json.dumps(identifier)}, "type": "next", "payload": '
