@@ -27,7 +27,10 @@ def default_data_dir() -> Path:
     user's data folder."""
     if (PROJECT_ROOT / "pyproject.toml").is_file():
         return PROJECT_ROOT / ".egov-data"
-    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "egov"
+    try:
+        return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "egov"
+    except RuntimeError:  # a user without a home folder (some containers): the current folder, as it used to be
+        return Path(".egov-data")
 
 
 class Settings(BaseSettings):

@@ -21,6 +21,15 @@ def test_the_default_data_folder_is_the_checkout_s_whatever_the_current_folder(t
     assert elsewhere.is_absolute()
 
 
+def test_installed_as_a_package_it_is_the_user_s_data_folder(tmp_path, monkeypatch):
+    import shared.settings
+
+    monkeypatch.setattr(shared.settings, "PROJECT_ROOT", tmp_path / "site-packages")  # no pyproject.toml there
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    monkeypatch.delenv("DATA_DIR", raising=False)
+    assert Settings().data_dir == tmp_path / "share" / "egov"
+
+
 def test_DATA_DIR_still_overrides_it(tmp_path, monkeypatch):
     monkeypatch.setenv("DATA_DIR", str(tmp_path / "mine"))
     assert Settings().data_dir == tmp_path / "mine"
