@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import json
 import socket
 import sys
@@ -43,8 +44,9 @@ def _take_port(command: str, host: str, port: int) -> socket.socket:
         listening.bind((host, port))
     except OSError as exc:
         listening.close()
-        sys.exit(f"egov {command}: cannot listen on {host}:{port}: {exc.strerror or exc} (is egov already running "
-                 f"there?); choose another port with --port, e.g. `egov {command} --port {port + 1}`")
+        taken = " (is egov already running there?)" if exc.errno == errno.EADDRINUSE else ""
+        sys.exit(f"egov {command}: cannot listen on {host}:{port}: {exc.strerror or exc}{taken}; choose another "
+                 f"port with --port, e.g. `egov {command} --port {port + 1}` (or another address with --host)")
     listening.set_inheritable(True)
     return listening
 
