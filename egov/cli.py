@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import json
+import socket
 import sys
 from pathlib import Path
 
@@ -14,25 +16,46 @@ from egov.outbox_cli import add_outbox_commands
 from egov.publish_cli import add_publish_commands
 from egov.trail_cli import add_trail_commands
 from egov.webhook_cli import add_webhook_commands
-from shared.auth import AuthError, Department, ensure_development_keys, mint_token
+from shared.auth import AuthError, Department, development_keys, mint_token
 from shared.settings import GatewaySettings, Settings
 
 DEFAULT_PORTS = {"gateway": 8000, "approval": 8001, "finance": 8002, "audit": 8003, "secrecy": 8004}
 
 
-def _uvicorn(app, host: str, port: int) -> None:
+def _uvicorn(app, host: str, port: int, listening: socket.socket | None = None) -> None:
     import uvicorn
 
     # No permessage-deflate on WebSockets: a zlib context per connection costs the gateway ~100 KiB of memory and a
     # compression per frame per subscriber, for subscription frames of a few hundred bytes (Node's `ws` server leaves
     # it off by default for the same reason).
-    uvicorn.run(app, host=host, port=port, log_level="info", ws_per_message_deflate=False)
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", ws_per_message_deflate=False)
+    server = uvicorn.Server(config)
+    server.run(sockets=[listening] if listening else None)
+    if not server.started:
+        sys.exit(3)  # uvicorn's own exit status for a server that did not start
+
+
+def _take_port(command: str, host: str, port: int) -> socket.socket:
+    """Bind the address before saying where the system answers, and hand the socket to uvicorn: a port already in
+    use is then a clear refusal naming --port, not an announcement followed by uvicorn's error."""
+    listening = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: restart over TIME_WAIT
+    try:
+        listening.bind((host, port))
+    except OSError as exc:
+        listening.close()
+        taken = " (is egov already running there?)" if exc.errno == errno.EADDRINUSE else ""
+        sys.exit(f"egov {command}: cannot listen on {host}:{port}: {exc.strerror or exc}{taken}; choose another "
+                 f"port with --port, e.g. `egov {command} --port {port + 1}` (or another address with --host)")
+    listening.set_inheritable(True)
+    return listening
 
 
 def cmd_run(args) -> None:
     from egov.embedded import EmbeddedSystem
     from shared.telemetry import setup_logging, setup_telemetry
 
+    listening = _take_port("run", args.host, args.port)
     settings = GatewaySettings()
     setup_logging(json_logs=settings.log_json)
     setup_telemetry("egov-embedded", console=settings.otel_console)
@@ -50,7 +73,7 @@ egov is running embedded (SQLite files under {system.settings.data_dir.resolve()
 {services}
 Mint a token for another department:  egov token --department CONSTRUCTION_UNIT --unit city-health-commission
 """, flush=True)
-    _uvicorn(system.app, args.host, args.port)
+    _uvicorn(system.app, args.host, args.port, listening)
 
 
 def cmd_serve(args) -> None:
@@ -143,12 +166,19 @@ def cmd_migrate(args) -> None:
 
 
 def cmd_token(args) -> None:
-    settings = ensure_development_keys(Settings())
+    # Which key signs matters: a system verifying with another pair refuses the token ("Signature verification
+    # failed"), so say it on stderr (stdout stays the bare token, for `TOKEN=$(egov token ...)`).
     try:
+        settings, created = development_keys(Settings())
         token = mint_token(settings, department=args.department, unit=args.unit, parent_units=args.parent or [],
                            roles=args.role or [], ttl_seconds=args.ttl)
     except AuthError as exc:
         sys.exit(f"egov token: {exc}")
+    if created:
+        print(f"egov token: no development key pair in {settings.data_dir.resolve()}; made a new one in "
+              f"{Path(settings.jwt_private_key_file).parent} (a system already running with other keys refuses "
+              "its tokens: restart it, or set DATA_DIR to its data folder)", file=sys.stderr)
+    print(f"egov token: signed with {settings.jwt_private_key_file}", file=sys.stderr)
     print(token)
 
 

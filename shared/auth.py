@@ -84,21 +84,34 @@ def generate_keypair() -> tuple[bytes, bytes]:
     return private_pem, public_pem
 
 
+def development_key_files(settings: Settings) -> tuple[Path, Path]:
+    """The development key pair's files under DATA_DIR: (private, public)."""
+    folder = settings.data_dir / "keys"
+    return folder / "dev-ed25519.pem", folder / "dev-ed25519.pub.pem"
+
+
 def ensure_development_keys(settings: Settings) -> Settings:
     """Embedded default: create a development key pair under DATA_DIR once, and point the settings at it."""
+    return development_keys(settings)[0]
+
+
+def development_keys(settings: Settings) -> tuple[Settings, bool]:
+    """As ensure_development_keys, and whether it made a new pair (`egov token` says so: tokens signed with a new
+    pair are refused by a system already running on the old one)."""
     if settings.jwt_public_key or settings.jwt_public_key_file:
-        return settings
+        return settings, False
     if settings.environment == "production":
         raise AuthError("production needs JWT_PUBLIC_KEY_FILE; no development keys are generated")
-    folder = settings.data_dir / "keys"
-    private_file, public_file = folder / "dev-ed25519.pem", folder / "dev-ed25519.pub.pem"
-    if not public_file.exists():
-        folder.mkdir(parents=True, exist_ok=True)
+    private_file, public_file = (path.resolve() for path in development_key_files(settings))
+    created = not public_file.exists()
+    if created:
+        private_file.parent.mkdir(parents=True, exist_ok=True)
         private_pem, public_pem = generate_keypair()
         private_file.write_bytes(private_pem)
         private_file.chmod(0o600)
         public_file.write_bytes(public_pem)
-    return settings.model_copy(update={"jwt_public_key_file": public_file, "jwt_private_key_file": private_file})
+    return settings.model_copy(update={"jwt_public_key_file": public_file,
+                                       "jwt_private_key_file": private_file}), created
 
 
 def _public_key(settings: Settings) -> bytes:
@@ -109,11 +122,23 @@ def _public_key(settings: Settings) -> bytes:
     raise AuthError("no public key configured to verify tokens (JWT_PUBLIC_KEY_FILE)")
 
 
+def _signature_hint(settings: Settings) -> str:
+    """What to add to 'Signature verification failed' while developing: the usual cause is a token minted with
+    another development key pair (another DATA_DIR). Nothing in production, where callers are not told about keys."""
+    if settings.environment == "production":
+        return ""
+    key = f"the public key {settings.jwt_public_key_file}" if settings.jwt_public_key_file else "JWT_PUBLIC_KEY"
+    return (f" (this server verifies with {key}; the token was probably minted with another key pair: `egov token` "
+            "signs with the keys under its DATA_DIR and says which on stderr, so mint with the same DATA_DIR or "
+            "JWT_PRIVATE_KEY_FILE)")
+
+
 class TokenVerifier:
     def __init__(self, settings: Settings):
         self._key = _public_key(settings)
         self._issuer = settings.jwt_issuer
         self._max_lifetime = settings.jwt_max_lifetime
+        self._signature_hint = _signature_hint(settings)
 
     def verify(self, token: str) -> Identity:
         try:
@@ -125,6 +150,8 @@ class TokenVerifier:
                 options={"require": ["exp", "iat", "iss", "sub", "dept"]},
             )
             department = Department(claims["dept"])
+        except jwt.InvalidSignatureError as exc:
+            raise AuthError(f"invalid token: {exc}{self._signature_hint}") from exc
         except (jwt.PyJWTError, ValueError) as exc:
             raise AuthError(f"invalid token: {exc}") from exc
         if claims["exp"] - claims["iat"] > self._max_lifetime:

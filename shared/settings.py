@@ -7,6 +7,7 @@ RabbitMQ, one process per service.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -14,12 +15,30 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def default_data_dir() -> Path:
+    """Where the embedded system keeps its SQLite files and development keys unless DATA_DIR says otherwise.
+
+    Not relative to the current folder: `egov token` run from another folder would otherwise make a key pair of its
+    own there, whose tokens the running system refuses. From a source checkout (the folder of pyproject.toml) it is
+    `.egov-data` in that checkout, where scripts/run.sh has always put it; from an installed package it is the
+    user's data folder."""
+    if (PROJECT_ROOT / "pyproject.toml").is_file():
+        return PROJECT_ROOT / ".egov-data"
+    try:
+        return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "egov"
+    except RuntimeError:  # a user without a home folder (some containers): the current folder, as it used to be
+        return Path(".egov-data")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", env_file=None)
 
     environment: Literal["development", "test", "production"] = "development"
     service_name: str = "egov"
-    data_dir: Path = Path(".egov-data")
+    data_dir: Path = Field(default_factory=default_data_dir)  # a relative DATA_DIR is taken from the current folder
     database_url: str | None = None
     amqp_url: str | None = None
     # Every exchange and queue name starts with this prefix, so two test runs on one broker never meet.
