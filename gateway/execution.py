@@ -3,7 +3,9 @@
 Fetches fill one merged data tree (the client's response keys plus the planner's reserved `_gw_` keys).
 The client's document is then executed by graphql-core over that tree, reading every field by its
 response key: this drops reserved keys, answers `__typename` and introspection, orders fields and
-propagates nulls exactly as the GraphQL spec asks, with no second implementation of those rules.
+propagates nulls exactly as the GraphQL spec asks. Where the data needs none of that judgement (every value where
+and of the type the selection expects) `gateway.shaping` builds the same answer at a fraction of the cost, and hands
+over to graphql-core at the first thing it does not handle.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from graphql.execution.values import get_variable_values
 from gateway.access import refusals
 from gateway.operations import Prepared, coded, prepare
 from gateway.planner import Fetch, Parallel, PlanningError, QueryPlan, Sequence
+from gateway.shaping import Bail
 from gateway.supergraph import Supergraph
 from shared.auth import Identity
 from shared.graphql_over_http import BAD_REQUEST, BAD_USER_INPUT
@@ -266,7 +269,7 @@ async def execute(supergraph: Supergraph, document_or_source: DocumentNode | str
     if caller is not None and (denied := refusals(supergraph, document, operation, coerced, caller)):
         return {"data": None, "errors": [error.formatted for error in denied]}
     try:
-        query_plan = prepared.plan(supergraph, operation_name, coerced.coerced)
+        query_plan, shaper = prepared.plan(supergraph, operation_name, coerced.coerced)
     except PlanningError as error:
         return {"errors": [{"message": str(error), "extensions": {"code": "QUERY_PLANNING_FAILED"}}]}
     if plan_hook is not None:
@@ -274,14 +277,18 @@ async def execute(supergraph: Supergraph, document_or_source: DocumentNode | str
     run = _Run(fetch, variables)
     if query_plan.node is not None:
         await run.run(query_plan.node)
-    shaped = graphql_execute(supergraph.schema, document, root_value=run.data, variable_values=variables,
-                             operation_name=operation_name, field_resolver=_by_response_key,
-                             type_resolver=lambda value, *_: value.get(query_plan.typename_key)
-                             if isinstance(value, Mapping) else None, executor_class=_Shaping)
-    if inspect.isawaitable(shaped):  # never with these resolvers, but graphql-core's signature allows it
-        shaped = await shaped
-    response: dict = {"data": shaped.data}
-    errors = run.errors + [e.formatted for e in shaped.errors or () if not run.explained(e)]
+    try:
+        response: dict = {"data": shaper.shape(run.data)}
+        errors = run.errors
+    except Bail:  # something to report or to answer that only the reference executor does
+        shaped = graphql_execute(supergraph.schema, document, root_value=run.data, variable_values=variables,
+                                 operation_name=operation_name, field_resolver=_by_response_key,
+                                 type_resolver=lambda value, *_: value.get(query_plan.typename_key)
+                                 if isinstance(value, Mapping) else None, executor_class=_Shaping)
+        if inspect.isawaitable(shaped):  # never with these resolvers, but graphql-core's signature allows it
+            shaped = await shaped
+        response = {"data": shaped.data}
+        errors = run.errors + [e.formatted for e in shaped.errors or () if not run.explained(e)]
     if errors:
         response["errors"] = errors
     if include_plan:

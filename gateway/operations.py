@@ -3,7 +3,7 @@
 Clients send the same few documents again and again, so the gateway keeps, per document text and operation name,
 what does not depend on the request: the parsed document, the verdict of every validation rule that reads only the
 document, the operation to run, and its plans (one per combination of the variables that `@skip`/`@include` read:
-nothing else in a request changes a plan). What does depend on the request is still checked every time: the
+nothing else in a request changes a plan) with the shaper of its results. What does depend on the request is still checked every time: the
 variables' values, rules that read them (the cost of `first: $n`), and the caller's access.
 
 The cache belongs to one supergraph (`Supergraph.operations`): a new graph starts with an empty one, so nothing
@@ -23,6 +23,7 @@ from graphql.language import ast
 
 from gateway.limits import request_variables
 from gateway.planner import QueryPlan, plan
+from gateway.shaping import Shaper
 from shared.graphql_over_http import OPERATION_RESOLUTION_FAILURE, PARSE_FAILED, VALIDATION_FAILED
 
 CACHEABLE_LENGTH = 16_384   # characters; longer documents are prepared for their request only
@@ -73,12 +74,15 @@ class Prepared:
             request_variables.reset(token)
         return [coded(error, VALIDATION_FAILED) for error in errors]
 
-    def plan(self, supergraph, operation_name: str | None, coerced: Mapping[str, Any]) -> QueryPlan:
-        """The operation's plan for these (coerced) variables; raises `gateway.planner.PlanningError`."""
+    def plan(self, supergraph, operation_name: str | None, coerced: Mapping[str, Any]) -> tuple[QueryPlan, Shaper]:
+        """The operation's plan for these (coerced) variables, and the shaper of its results (`gateway.shaping`);
+        raises `gateway.planner.PlanningError`."""
         key = tuple(coerced.get(name) for name in self.plan_variables)
         cached = self.plans.get(key)
         if cached is None:
-            cached = plan(supergraph, self.document, operation_name, coerced)
+            query_plan = plan(supergraph, self.document, operation_name, coerced)
+            cached = query_plan, Shaper(supergraph.schema, self.document, self.operation, coerced,
+                                        query_plan.typename_key)
             self.plans[key] = cached
             if len(self.plans) > PLANS_PER_OPERATION:
                 self.plans.popitem(last=False)

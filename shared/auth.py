@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -134,13 +135,36 @@ def _signature_hint(settings: Settings) -> str:
 
 
 class TokenVerifier:
+    """Verifies callers' tokens. A token verified once is remembered until it expires (a bounded number of them):
+    a caller sends the same token with every request, and its signature, issuer and claims cannot change."""
+
+    REMEMBERED = 4096
+
     def __init__(self, settings: Settings):
-        self._key = _public_key(settings)
+        try:
+            self._key = serialization.load_pem_public_key(_public_key(settings))  # parsed once, not per request
+        except ValueError as exc:
+            raise AuthError(f"the public key to verify tokens is not a PEM public key: {exc}") from exc
         self._issuer = settings.jwt_issuer
         self._max_lifetime = settings.jwt_max_lifetime
         self._signature_hint = _signature_hint(settings)
+        self._verified: OrderedDict[str, tuple[Identity, float]] = OrderedDict()
 
     def verify(self, token: str) -> Identity:
+        remembered = self._verified.get(token)
+        if remembered is not None:
+            identity, expires = remembered
+            if time.time() < expires:
+                self._verified.move_to_end(token)
+                return identity
+            del self._verified[token]
+        identity, expires = self._verify(token)
+        self._verified[token] = (identity, expires)
+        if len(self._verified) > self.REMEMBERED:
+            self._verified.popitem(last=False)
+        return identity
+
+    def _verify(self, token: str) -> tuple[Identity, float]:
         try:
             claims = jwt.decode(
                 token,
@@ -168,7 +192,7 @@ class TokenVerifier:
             roles=tuple(claims.get("roles", ())),
             subject=claims["sub"],
             token=token,
-        )
+        ), claims["exp"]
 
     def from_authorization(self, header: str | None) -> Identity:
         if not header:

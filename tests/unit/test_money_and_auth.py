@@ -96,3 +96,22 @@ def test_a_token_valid_for_longer_than_the_maximum_lifetime_is_refused(settings)
         mint_token(settings, department="FINANCE_BUREAU", unit="finance", ttl_seconds=2 * 86400)
     day = mint_token(settings, department="FINANCE_BUREAU", unit="finance", ttl_seconds=86400)
     assert TokenVerifier(settings).verify(day).department is Department.FINANCE_BUREAU
+
+
+def test_a_remembered_token_is_refused_once_it_expires(settings):
+    """Verified tokens are remembered to spare a signature check per request, never beyond their expiry."""
+    verifier = TokenVerifier(settings)
+    token = mint_token(settings, department="FINANCE_BUREAU", unit="yiyang-finance-bureau", ttl_seconds=1)
+    first = verifier.verify(token)
+    assert verifier.verify(token) is first
+    time.sleep(max(0.0, jwt.decode(token, options={"verify_signature": False})["exp"] - time.time()) + 0.05)
+    with pytest.raises(AuthError, match="expired"):
+        verifier.verify(token)
+
+
+def test_remembering_tokens_is_bounded(settings, monkeypatch):
+    monkeypatch.setattr(TokenVerifier, "REMEMBERED", 3)
+    verifier = TokenVerifier(settings)
+    for n in range(10):
+        verifier.verify(mint_token(settings, department="FINANCE_BUREAU", unit=f"unit-{n}"))
+    assert len(verifier._verified) == 3
