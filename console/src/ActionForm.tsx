@@ -15,6 +15,10 @@ import {
 export interface UserError { code: string; field: string[] | null; message: string }
 type Path = (string | number)[];
 
+/** A choice matches what is typed in its label (中文) or in the API's own value. */
+const matches = (input: string, option?: { value?: unknown; label?: unknown }) =>
+  `${option?.label ?? ''} ${option?.value ?? ''}`.toLowerCase().includes(input.toLowerCase());
+
 const LONG_TEXT = /^(report|opinion|plan|description|justification|constructionContent|implementationApproach|sharingPlan|functionalRequirements|equipmentSelection|analysisChapter|conclusion|result|note)$/;
 
 function typeText(type: GraphQLInputType): string {
@@ -49,7 +53,10 @@ function convert(value: unknown, type: GraphQLInputType, projectId: string | und
       const converted = convert((value as Record<string, unknown>)[inner.name], inner.type, projectId, depth + 1, inner);
       if (converted !== undefined) out[inner.name] = converted;
     }
-    const meaningful = Object.entries(out).some(([key]) => key !== 'projectId');
+    // Switches start at false: an object only they (and the project's id) would fill was not entered at all.
+    const fields = named.getFields();
+    const meaningful = Object.entries(out).some(([key, v]) => key !== 'projectId' &&
+      !(v === false && (fields[key].defaultValue ?? false) === false));
     return meaningful ? out : undefined;
   }
   switch (named.name) {
@@ -96,7 +103,7 @@ function FieldInput({ field, name, listName, depth, projectId }: {
     const options = isEnumType(named) ? named.getValues().map((v) => ({ value: v.name, label: label(v.name) })) : [];
     return (
       <Form.Item {...common} name={itemName} data-field={name.join('.')}>
-        <Select mode={isEnumType(named) ? 'multiple' : 'tags'} options={options} open={isEnumType(named) ? undefined : false}
+        <Select mode={isEnumType(named) ? 'multiple' : 'tags'} options={options} showSearch={{ filterOption: matches }}
           tokenSeparators={['\n']} />
       </Form.Item>
     );
@@ -111,10 +118,13 @@ function FieldInput({ field, name, listName, depth, projectId }: {
       </Card>
     );
   }
-  const initialValue = field.defaultValue ?? (named.name === 'Boolean' && required ? false : undefined);
+  // The client's own key that makes a request idempotent (R-FIN-1): a fresh one for each form.
+  const initialValue = field.name === 'idempotencyKey' ? crypto.randomUUID()
+    : field.defaultValue ?? (named.name === 'Boolean' && required ? false : undefined);
   let control;
   if (isEnumType(named)) {
-    control = <Select options={named.getValues().map((v) => ({ value: v.name, label: label(v.name) }))} allowClear={!required} />;
+    control = <Select options={named.getValues().map((v) => ({ value: v.name, label: label(v.name) }))} allowClear={!required}
+      showSearch={{ filterOption: matches }} />;
   } else if (named.name === 'Boolean') {
     return (
       <Form.Item {...common} name={itemName} valuePropName="checked" initialValue={initialValue} data-field={name.join('.')}>
@@ -174,6 +184,8 @@ export function ActionForm({ name, projectId, onDone, stepsOf, errors, submitTex
   const [busy, setBusy] = useState(false);
   const [general, setGeneral] = useState<string[]>([]);
   const [step, setStep] = useState(0);
+  const [outcome, setOutcome] = useState({ kind: 'none', count: 0 });
+  const settle = (kind: string) => setOutcome((o) => ({ kind, count: o.count + 1 }));
   const field = mutation(name);
   const document = useMemo(() => documentFor(name), [name]);
   const objectArgs = field.args.filter((a) => isInputObjectType(getNamedType(a.type))).map((a) => a.name);
@@ -199,6 +211,7 @@ export function ActionForm({ name, projectId, onDone, stepsOf, errors, submitTex
     setBusy(false);
     if (result.error) {
       setGeneral([result.error.graphQLErrors.map((e) => e.message).join('; ') || result.error.message]);
+      settle('error');
       return;
     }
     const userErrors: UserError[] = result.data?.result?.userErrors ?? [];
@@ -206,9 +219,11 @@ export function ActionForm({ name, projectId, onDone, stepsOf, errors, submitTex
       const unplaced = showAtFields(form, userErrors, objectArgs);
       setGeneral(unplaced.map((e) => `${e.message} (${e.code})`));
       message.warning(`${label(name)}：${t('refused')}`);
+      settle('refused');
       return;
     }
     message.success(`${label(name)}：${t('done')}`);
+    settle('done');
     onDone?.(result.data.result);
   }
 
@@ -217,7 +232,8 @@ export function ActionForm({ name, projectId, onDone, stepsOf, errors, submitTex
   const stepType = stepArg ? getNamedType(stepArg.type) : undefined;
   const stepFields = stepType && isInputObjectType(stepType) ? Object.values(stepType.getFields()) : [];
   return (
-    <Form form={form} layout="vertical" onFinish={submit} data-action={name} className="egov-action">
+    <Form form={form} layout="vertical" onFinish={submit} data-action={name} className="egov-action"
+      data-outcome={`${outcome.kind}:${outcome.count}`}>
       {general.length > 0 && (
         <Alert type="error" showIcon style={{ marginBottom: 12 }} data-testid="action-errors"
           message={general.map((g) => <div key={g}>{g}</div>)} />

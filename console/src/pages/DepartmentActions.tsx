@@ -12,7 +12,7 @@ export function DepartmentActions({ session, only, onDone }: { session: Session;
   return (
     <Card title={t('otherActions')} data-testid="department-actions">
       <Collapse accordion destroyOnHidden items={names.map((name) => ({
-        key: name, label: label(name), children: <ActionForm name={name} onDone={onDone} />,
+        key: name, label: <span data-testid={`open-${name}`}>{label(name)}</span>, children: <ActionForm name={name} onDone={onDone} />,
       }))} />
     </Card>
   );

@@ -81,7 +81,7 @@ export function ProjectPage({ id, session }: { id: string; session: Session }) {
         <Space direction="vertical" style={{ width: '100%' }}>
           <Descriptions bordered size="small" column={2} data-testid="overview">
             <Descriptions.Item label={t('code')}>{project.code}</Descriptions.Item>
-            <Descriptions.Item label={t('status')}><Tag color="blue" data-testid="status">{label(project.status)}</Tag></Descriptions.Item>
+            <Descriptions.Item label={t('status')}><Tag color="blue">{label(project.status)}</Tag></Descriptions.Item>
             <Descriptions.Item label={t('unit')}>{project.unitId}</Descriptions.Item>
             <Descriptions.Item label={label('kind')}>{label(project.kind)}</Descriptions.Item>
             <Descriptions.Item label={label('investmentEstimate')}>{yuan(project.investmentEstimate)}</Descriptions.Item>
@@ -179,7 +179,7 @@ export function ProjectPage({ id, session }: { id: string; session: Session }) {
             {project.contract ? `${project.contract.contractId} ${yuan(project.contract.contractSum)} ${project.contract.signedOn}` : '—'}
           </Descriptions.Item>
           <Descriptions.Item label={label('changes')}>
-            {project.changes.map((c) => <div key={c.changeId}>{c.changeId} {c.plan} <Tag>{label(c.status)}</Tag></div>)}
+            {project.changes.map((c) => <div key={c.changeId} data-change-id={c.changeId}>{c.changeId} {c.plan} <Tag>{label(c.status)}</Tag></div>)}
           </Descriptions.Item>
           <Descriptions.Item label={label('testReports')}>
             {project.testReports.map((r) => <div key={r.reportNumber}>{label(r.kind)} {r.reportNumber}</div>)}
@@ -193,7 +193,7 @@ export function ProjectPage({ id, session }: { id: string; session: Session }) {
   ];
   return (
     <Space direction="vertical" style={{ width: '100%' }} size="large" data-testid="project-page">
-      <Card title={<>{project.code} · {project.name}</>} extra={<Tag color="blue">{label(project.status)}</Tag>}>
+      <Card title={<>{project.code} · {project.name}</>} extra={<Tag color="blue" data-testid="status" data-status={project.status}>{label(project.status)}</Tag>}>
         <Lifecycle status={project.status} history={project.history} />
       </Card>
       <Row gutter={16}>
@@ -202,7 +202,7 @@ export function ProjectPage({ id, session }: { id: string; session: Session }) {
           <Col xs={24} xl={10}>
             <Card title={t('actions')} data-testid="actions">
               <Collapse accordion destroyOnHidden items={actions.map((name) => ({
-                key: name, label: label(name),
+                key: name, label: <span data-testid={`open-${name}`}>{label(name)}</span>,
                 children: <ActionForm name={name} projectId={id} onDone={reload} />,
               }))} />
             </Card>
