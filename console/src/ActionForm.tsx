@@ -233,6 +233,8 @@ export function ActionForm({ name, projectId, onDone, stepsOf, errors, submitTex
   const stepFields = stepType && isInputObjectType(stepType) ? Object.values(stepType.getFields()) : [];
   return (
     <Form form={form} layout="vertical" onFinish={submit} data-action={name} className="egov-action"
+      // Enter confirms a date or a tag where it is typed; only the button sends (no accidental second request).
+      onKeyDown={(e) => { if (e.key === 'Enter' && (e.target as HTMLElement).tagName === 'INPUT') e.preventDefault(); }}
       data-outcome={`${outcome.kind}:${outcome.count}`}>
       {general.length > 0 && (
         <Alert type="error" showIcon style={{ marginBottom: 12 }} data-testid="action-errors"

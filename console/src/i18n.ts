@@ -123,7 +123,12 @@ const names: Record<string, string> = {
   documentNumber: '文号', approve: '同意', projectId: '项目', engagementId: '审计项目编号', planId: '计划编号',
   name: '名称', tranche: '批次', purpose: '用途', idempotencyKey: '请求编号（防重复）', sampleRate: '抽样比例',
   title: '标题', severity: '严重程度', quantity: '数量', value: '价值', custodian: '保管人', location: '存放地点',
-  cardNumber: '资产卡片号', irregularitiesFound: '发现问题', result: '结果', spotCheckId: '抽查编号',
+  cardNumber: '资产卡片号', changes: '变更', testReports: '测试报告', performanceTargets: '绩效目标',
+  NOT_DECLARED: '未申报涉密', DECLARED: '已申报涉密', CONFIRMED: '已确认密级', approvedBudget: '核定预算', classified: '涉密',
+  major: '重大项目', effectiveBudget: '有效预算', paid: '已支付', commitment: '抽样承诺', seedCommitment: '种子承诺',
+  frame: '抽样框', committedAt: '承诺时间', drawnAt: '抽样时间', proportion: '抽样比例', draftedAt: '起草时间',
+  reviewedAt: '审议时间', approvedTotal: '核定合计', revokedOn: '撤销日期', progressNote: '进度说明',
+  THRESHOLD: '2000万元以上', SAMPLED: '抽中', NOT_SELECTED: '未抽中', AWAITING_DRAW: '待抽样', irregularitiesFound: '发现问题', result: '结果', spotCheckId: '抽查编号',
 };
 
 export const LanguageContext = createContext<Language>('zh');
