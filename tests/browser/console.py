@@ -110,10 +110,6 @@ def fill(form: Locator, path: str, value) -> None:
         item.locator("input, textarea").first.fill(str(value))
 
 
-def status_of(page: Page) -> str:
-    return page.get_by_test_id("status").inner_text()
-
-
 def project_id_from(page: Page) -> str:
     match = re.search(r"#/projects/([^/?]+)", page.url)
     assert match, page.url

@@ -26,8 +26,7 @@ def built(tmp_path):
 
 
 async def serve(settings, mounts, folder):
-    app = create_gateway_app(settings.model_copy(update={"console_dir": folder}), client=httpx.AsyncClient(mounts=mounts))
-    return app
+    return create_gateway_app(settings.model_copy(update={"console_dir": folder}), client=httpx.AsyncClient(mounts=mounts))
 
 
 async def test_the_build_is_served_and_graphiql_comes_from_it(settings, mounts, built):
