@@ -53,6 +53,7 @@ def _take_port(command: str, host: str, port: int) -> socket.socket:
 
 def cmd_run(args) -> None:
     from egov.embedded import EmbeddedSystem
+    from gateway.console import console_dir, is_built
     from shared.telemetry import setup_logging, setup_telemetry
 
     listening = _take_port("run", args.host, args.port)
@@ -64,11 +65,16 @@ def cmd_run(args) -> None:
     base = f"http://{args.host}:{args.port}"
     services = f"  each service directly:  {base}/services/<approval|finance|audit|secrecy>/graphql\n" \
         if system.settings.expose_subgraphs else ""
+    console = console_dir(system.settings.console_dir)
+    console_line = f"  Open the console:  {base}/console/   (pick a department and unit to sign in)" if is_built(console) \
+        else f"  The web console is not built ({console}): scripts/build-console.sh (Node.js 20.19+)"
     # The token is printed here, never put in a URL: URLs end up in access logs and browser history.
     print(f"""
 egov is running embedded (SQLite files under {system.settings.data_dir.resolve()}, in-process bus).
 
-  GraphiQL:  {base}/graphql   (as the public; to act as the Approval Bureau, paste this into its Headers tab)
+{console_line}
+
+  GraphiQL:  {base}/graphql   (signed in as the console is; or as the Approval Bureau with this in its Headers tab)
     {{"Authorization": "Bearer {token}"}}
 {services}
 Mint a token for another department:  egov token --department CONSTRUCTION_UNIT --unit city-health-commission

@@ -11,6 +11,7 @@ import asyncio
 import httpx
 from fastapi import FastAPI
 
+from egov.dev_signin import add_development_sign_in
 from egov.registry import SERVICES
 from gateway.app import create_gateway_app, subgraph_client
 from shared.auth import ensure_development_keys
@@ -35,6 +36,7 @@ class EmbeddedSystem:
             self.settings, urls={name: f"http://{name}.embedded/graphql" for name in SERVICES}, client=client,
             on_startup=self.start, on_shutdown=self.stop, bus=self.bus,
         )
+        add_development_sign_in(self.app, self.settings)  # refuses outside the development setting
         if self.settings.expose_subgraphs:
             for name, app in self.service_apps.items():
                 self.app.mount(f"/services/{name}", app)

@@ -1,4 +1,4 @@
-"""The gateway: one /graphql endpoint over the four subgraphs, with GraphiQL for a person to try it.
+"""The gateway: one /graphql endpoint over the four subgraphs, with the web console and GraphiQL for people.
 
 It authenticates the caller (no token = the public), forwards the caller's token and the trace context to every
 subgraph, enforces limits (body size, depth, aliases, cost) and plans each query across the subgraphs.
@@ -20,8 +20,8 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from graphql import NoSchemaIntrospectionCustomRule
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
-from strawberry.http.ides import get_graphql_ide_html
 
+from gateway.console import add_console_routes, console_dir, graphiql_page
 from gateway.execution import execute
 from gateway.graph import GraphSource, RecentOperations
 from gateway.open_data import add_open_data_routes
@@ -157,6 +157,8 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
     app.state.gateway = gateway
     add_metrics_route(app)
     add_open_data_routes(app, gateway)
+    console = console_dir(settings.console_dir)
+    add_console_routes(app, console)
 
     def persisted(body, media: str):
         """(the request with the persisted document it names filled in, None), or (None, the refusal)."""
@@ -191,7 +193,7 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
         params = request.query_params
         accept = request.headers.get("accept", "")
         if wants_graphiql(request.method, params, accept):
-            return HTMLResponse(get_graphql_ide_html("graphiql"))
+            return graphiql_page(console)  # offline: the console's build, never a CDN
         media = _media(accept)
         if media is None:
             return _not_acceptable()

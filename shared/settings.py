@@ -123,6 +123,9 @@ class GatewaySettings(Settings):
     # Embedded mode only: also serve each service at /services/<name>/ on the gateway's port (development, tests).
     # Off by default, so that the subgraphs, which trust the gateway's limits less than it does, are not public.
     expose_subgraphs: bool = False
+    # The web console's static build (scripts/build-console.sh), served at /console/ and as GraphiQL at a browser's
+    # GET /graphql; default: the checkout's console/dist.
+    console_dir: Path | None = None
     max_body_bytes: int = Field(default=256 * 1024, gt=0)
     max_tokens: int = Field(default=2000, gt=0)  # lexical tokens of one document: bounds parsing and validation
     max_depth: int = Field(default=12, gt=0)

@@ -1,0 +1,116 @@
+"""A clerk at the console: signs in as a department, opens screens, and fills the forms the console builds from the
+API's mutations (each field found by its argument path, as `data-field`), reading the outcome the form reports."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Browser, Locator, Page, expect
+
+TIMEOUT = 20_000
+
+
+class Clerk:
+    def __init__(self, browser: Browser, base: str, artifacts: Path, department: str, unit: str):
+        self.base, self.artifacts = base, artifacts
+        self.context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN",
+                                           timezone_id="America/New_York")  # dates must still show in Asia/Shanghai
+        self.page: Page = self.context.new_page()
+        self.page.set_default_timeout(TIMEOUT)
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.goto(f"{base}/console/#/signin")
+        self.page.get_by_test_id(f"sign-in-{department}-{unit}").click()
+        expect(self.page.get_by_test_id("identity")).to_be_visible()
+
+    def screen(self, route: str, ready: str) -> Page:
+        self.page.goto(f"{self.base}/console/#/{route}")
+        expect(self.page.get_by_test_id(ready).first).to_be_visible()
+        return self.page
+
+    def project(self, project_id: str) -> Page:
+        return self.screen(f"projects/{project_id}", "project-page")
+
+    def shot(self, name: str) -> None:
+        self.page.wait_for_timeout(400)  # charts finish their animation
+        self.page.screenshot(path=str(self.artifacts / f"{name}.png"), full_page=True)
+
+    def new_project(self) -> None:
+        self.screen("projects", "projects").get_by_test_id("new-project").click()
+        expect(self.page.locator('form[data-action="createProject"]')).to_be_visible()
+        self.page.wait_for_timeout(500)  # the drawer slides in
+
+    def form(self, mutation: str) -> Locator:
+        form = self.page.locator(f'form[data-action="{mutation}"]')
+        if not form.is_visible():
+            self.page.get_by_test_id(f"open-{mutation}").click()
+        expect(form).to_be_visible()
+        return form
+
+    def act(self, mutation: str, fields: dict | None = None, *, rows: dict | None = None, expect_outcome="done") -> Locator:
+        try:
+            return self._act(mutation, fields, rows, expect_outcome)
+        except Exception:
+            self.page.screenshot(path=str(self.artifacts / f"failed-{mutation}.png"), full_page=True)
+            raise
+
+    # Fill `fields` (argument path -> value; amounts in yuan) after adding list rows (`rows`: list path -> count),
+    # run the mutation and wait for its outcome.
+    def _act(self, mutation: str, fields: dict | None, rows: dict | None, expect_outcome: str) -> Locator:
+        form = self.form(mutation)
+        for path, count in (rows or {}).items():
+            for index in range(count):
+                if not form.locator(f'[data-field^="{path}.{index}."]').count():
+                    form.get_by_test_id(f"add-{path.split('.')[-1]}").click()
+        for path, value in (fields or {}).items():
+            fill(form, path, value)
+        before = form.get_attribute("data-outcome")
+        form.get_by_test_id(f"run-{mutation}").click()
+        outcome = self._outcome(form, before)
+        assert outcome == expect_outcome, (mutation, outcome, form.inner_text()[:2000])
+        return form
+
+    def _outcome(self, form: Locator, before: str | None) -> str:
+        """What the form reports after the run: done, refused or error; a form that closed itself (creating a
+        project leads to its page) was done."""
+        for _ in range(TIMEOUT // 100):
+            if not form.count():
+                return "done"
+            now = form.get_attribute("data-outcome")
+            if now != before:
+                return now.split(":")[0]
+            self.page.wait_for_timeout(100)
+        raise AssertionError(f"no outcome within {TIMEOUT} ms")
+
+    def close(self) -> None:
+        assert not self.errors, self.errors
+        self.context.close()
+
+
+def fill(form: Locator, path: str, value) -> None:
+    item = form.locator(f'[data-field="{path}"]')
+    if item.locator(".ant-switch").count():
+        switch = item.locator(".ant-switch")
+        if (switch.get_attribute("aria-checked") == "true") != bool(value):
+            switch.click()
+    elif item.locator(".ant-picker").count():
+        box = item.locator("input")
+        box.click()
+        box.fill(value)
+        box.press("Enter")
+    elif item.locator(".ant-select").count():
+        for one in value if isinstance(value, list) else [value]:
+            item.locator(".ant-select").click()
+            item.locator("input").fill(one)
+            item.page.wait_for_timeout(100)
+            item.locator("input").press("Enter")
+        if isinstance(value, list):  # a multiple choice stays open: close it (Escape would close a drawer too)
+            item.locator("input").blur()
+    else:
+        item.locator("input, textarea").first.fill(str(value))
+
+
+def project_id_from(page: Page) -> str:
+    match = re.search(r"#/projects/([^/?]+)", page.url)
+    assert match, page.url
+    return match.group(1)

@@ -1,0 +1,259 @@
+"""The console in a browser: one project through its whole lifecycle, each step at the screen of the department
+that takes it; a refusal shown at the field it names; the public pages show a published project and never a
+classified one; a decision by another bureau appears without reloading. Screenshots of each main screen are saved."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.console import Clerk, project_id_from
+from tests.e2e.conftest import ROOT
+
+UNIT = ("CONSTRUCTION_UNIT", "city-health-commission")
+APPROVAL = ("APPROVAL_BUREAU", "yiyang-approval-bureau")
+FINANCE = ("FINANCE_BUREAU", "yiyang-finance-bureau")
+SECRECY = ("SECRECY_BUREAU", "yiyang-secrecy-bureau")
+AUDIT = ("AUDIT_BUREAU", "yiyang-audit-bureau")
+LEADING_GROUP = ("LEADING_GROUP", "smart-city-leading-group")
+CITY_GOVERNMENT = ("CITY_GOVERNMENT", "yiyang-city-government")
+NAME = "市民健康档案共享平台"
+SECRET_NAME = "机密指挥调度网"
+YEAR = str(dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).year)
+TODAY = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date().isoformat()
+ASPECTS = ["CONSTRUCTION_GOALS", "SITE", "FUNCTIONAL_REQUIREMENTS", "TECHNICAL_APPROACH", "SHARING_PLAN",
+           "EQUIPMENT_SELECTION", "INVESTMENT_ESTIMATE"]
+DOCUMENTS = ["APPROVAL_DOCUMENTS", "IMPLEMENTATION_PLAN", "COMPLETION_REPORT", "SUPERVISION_REPORT",
+             "TRIAL_OPERATION_AND_INITIAL_ACCEPTANCE_REPORT", "USER_TRAINING_REPORT",
+             "NETWORK_AND_SYSTEM_TEST_REPORTS", "SECURITY_ANALYSIS_REPORT"]
+
+
+@pytest.fixture(scope="module")
+def clerks(browser, console_url, artifacts):
+    opened: dict[tuple, Clerk] = {}
+
+    def clerk(who: tuple[str, str]) -> Clerk:
+        if who not in opened:
+            opened[who] = Clerk(browser, console_url, artifacts, *who)
+        return opened[who]
+
+    yield clerk
+    for one in opened.values():
+        one.close()
+
+
+def wait_status(clerk: Clerk, project_id: str, status: str, timeout: float = 30_000) -> None:
+    """The project page shows `status`, after reloading it if an event has not refreshed it yet."""
+    page = clerk.project(project_id)
+    expect(page.get_by_test_id("status")).to_have_attribute("data-status", status, timeout=timeout)
+
+
+def test_R_APP_1_a_refusal_is_shown_at_the_field_it_names(clerks):
+    unit = clerks(UNIT)
+    unit.new_project()
+    form = unit.act("createProject", {
+        "input.name": "字段错误演示", "input.kind": "APPLICATION_SYSTEM_NEW", "input.investmentEstimate": "1000000",
+        "input.fundSources.0.source": "FISCAL", "input.fundSources.0.amount": "0"}, expect_outcome="refused")
+    amount = form.locator('[data-field="input.fundSources.0.amount"]')
+    expect(amount.locator(".ant-form-item-explain-error")).to_contain_text("R-APP-1")
+    expect(form.locator('[data-field="input.name"] .ant-form-item-explain-error')).to_have_count(0)
+    unit.shot("field-error")
+
+
+def test_one_project_through_its_whole_lifecycle_each_step_at_its_department(clerks, console_url):
+    unit, approval, finance = clerks(UNIT), clerks(APPROVAL), clerks(FINANCE)
+    unit.page.goto(f"{console_url}/console/#/signin")
+    unit.shot("sign-in")
+    # The unit drafts the project (5,000,000 yuan), fills the dossier step by step and submits it.
+    unit.new_project()
+    unit.act("createProject", {
+        "input.name": NAME, "input.kind": "APPLICATION_SYSTEM_NEW", "input.investmentEstimate": "5,000,000",
+        "input.fundSources.0.source": "FISCAL", "input.fundSources.0.amount": "5000000"})
+    expect(unit.page.get_by_test_id("project-page")).to_be_visible()
+    project = project_id_from(unit.page)
+    unit.page.get_by_role("tab", name="申报材料", exact=True).click()
+    dossier = unit.page.get_by_test_id("dossier-form")
+    # R-APP-1: what the submission still lacks is shown at the dossier's fields before anything is sent.
+    expect(dossier.locator('[data-field="input.feasibilityStudy.kind"] .ant-form-item-explain-error')).to_contain_text("R-APP-1")
+    unit.shot("dossier")
+    steps = dossier.locator(".ant-steps-item")
+    unit.act("updateDossier", {
+        "input.feasibilityStudy.kind": "FEASIBILITY_STUDY", "input.feasibilityStudy.reference": "YY-FS-2026-07",
+        "input.feasibilityStudy.constructionContent": "全市健康档案共享", "input.feasibilityStudy.investmentEstimate": "5000000"})
+    steps.nth(1).click()
+    unit.act("updateDossier", {
+        "input.preliminaryDesign.constructionContent": "依托市政务云建设", "input.preliminaryDesign.implementationApproach": "分期实施",
+        "input.preliminaryDesign.sharingPlan": "与医院共享档案", "input.preliminaryDesign.functionalRequirements": "检索、调阅",
+        "input.preliminaryDesign.equipmentSelection": "不新购设备"})
+    steps.nth(2).click()
+    unit.act("updateDossier", {
+        "input.dataSharing.analysisChapter": "第七章", "input.dataSharing.joinsSharingPlatform": True,
+        "input.dataSharing.feedbackChannel": "共享平台工单", "input.dataSharing.catalog.0.name": "健康档案",
+        "input.dataSharing.catalog.0.sharingClass": "CONDITIONAL", "input.dataSharing.catalog.0.sharingConditions": "经治医师"},
+        rows={"input.dataSharing.catalog": 1})
+    steps.last.click()
+    unit.act("updateDossier", {"input.deliverables.customSoftware": True, "input.deliverables.hardwareOrMatureSoftware": False})
+    expect(unit.page.get_by_test_id("submission-problems")).to_contain_text("材料齐全")
+    unit.act("submitProject")
+    expect(unit.page.get_by_test_id("status")).to_have_text("已提交")
+
+    # The Approval Bureau finds it in its work queue, oldest first, and approves it; the unit's open page follows
+    # without a reload (the subscription).
+    approval.screen("work", "work-queue")
+    expect(approval.page.get_by_test_id("work-queue")).to_contain_text(NAME)
+    approval.shot("work-queue")
+    approval.page.get_by_test_id("work-queue").get_by_text(NAME).click()
+    expect(approval.page.get_by_test_id("project-page")).to_be_visible()
+    approval.act("approveProject")
+    expect(unit.page.get_by_test_id("status")).to_have_text("已立项", timeout=10_000)  # live, no reload
+    for aspect in ASPECTS:
+        approval.act("recordReviewFinding", {"aspect": aspect, "finding": "符合要求"})
+    approval.act("concludeTechnicalReview", {"opinion": "同意", "approvedEstimate": "4,800,000"})
+    approval.shot("project-approval")
+
+    # Finance reviews the budget line by line and issues its report.
+    wait_status(finance, project, "TECHNICAL_REVIEW_PASSED")
+    finance.screen("finance", "budget-reviews")
+    finance.shot("finance")
+    finance.project(project)
+    for category in ("EQUIPMENT", "SYSTEM_INTEGRATION", "SUPERVISION", "THIRD_PARTY_TESTING", "OTHER"):
+        finance.act("setBudgetLine", {"category": category, "requestedAmount": "960000", "approvedAmount": "950000"})
+    finance.act("issueBudgetReviewReport")
+
+    # The unit sets its performance targets and records the contract.
+    wait_status(unit, project, "BUDGET_REVIEW_PASSED")
+    unit.act("setPerformanceTargets", {"targets.0.indicator": "日均共享档案数", "targets.0.target": "10000"})
+    unit.act("recordContract", {
+        "input.contractId": "HT-2026-017", "input.contractSum": "4750000", "input.signedOn": TODAY,
+        "input.vendors.0.vendorId": "91430900MA4L000001", "input.vendors.0.name": "湘江集成", "input.vendors.0.scope": "OVERALL_INTEGRATION"})
+
+    # R-PLN-1: the Approval Bureau drafts the year's construction plan with the project, the Leading Group reviews it,
+    # the city government approves it.
+    approval.screen("plans", "construction-plans")
+    approval.act("draftConstructionPlan", {"jurisdiction": "CITY", "year": YEAR})
+    approval.project(project)
+    approval.act("addConstructionPlanItem", {"jurisdiction": "CITY", "year": YEAR, "plannedAmount": "4750000"})
+    approval.screen("plans", "construction-plans")
+    approval.act("submitConstructionPlanForReview", {"jurisdiction": "CITY", "year": YEAR})
+    leading = clerks(LEADING_GROUP)
+    leading.screen("plans", "construction-plans")
+    leading.act("passConstructionPlanReview", {"jurisdiction": "CITY", "year": YEAR, "opinion": "同意"})
+    city = clerks(CITY_GOVERNMENT)
+    city.screen("plans", "construction-plans")
+    city.act("approveConstructionPlan", {"jurisdiction": "CITY", "year": YEAR, "approvedOn": TODAY, "documentNumber": "益政函〔2026〕12号"})
+    city.shot("plans")
+
+    # Construction, a change, tests and acceptance.
+    unit.project(project)
+    unit.act("startConstruction")
+    unit.act("requestChange", {"plan": "增加预约挂号模块"})
+    unit.page.get_by_role("tab", name="审计 / 保密", exact=True).click()
+    change_id = unit.page.locator("[data-change-id]").first.get_attribute("data-change-id")
+    approval.project(project)
+    approval.act("approveChange", {"changeId": change_id})
+    unit.project(project)
+    unit.act("recordTestReport", {"input.kind": "CUSTOM_SOFTWARE", "input.tester": "湖南省软件测评中心",
+                                  "input.testerQualification": "CMA 2019-123", "input.reportNumber": "T-001", "input.issuedOn": TODAY})
+    unit.act("passInitialAcceptance", {"reportReference": "初验纪要"})
+    unit.act("applyForCompletionAcceptance", {f"documents.{i}.{k}": v for i, kind in enumerate(DOCUMENTS)
+                                              for k, v in (("kind", kind), ("reference", f"DOC-{i}"))},
+             rows={"documents": len(DOCUMENTS)})
+    approval.project(project)
+    approval.act("passCompletionAcceptance")
+
+    # Money: a yearly allocation, the special-fund plan signed by Finance and the Approval Bureau and passed by the
+    # Leading Group, then a payment with the balance shown.
+    finance.project(project)
+    finance.act("setFundAllocation", {"input.year": YEAR, "input.amount": "1000000", "input.progressNote": "设备已采购"})
+    finance.screen("finance", "budget-reviews")
+    finance.act("draftSpecialFundPlan", {"jurisdiction": "CITY", "year": YEAR})
+    finance.act("signSpecialFundPlan", {"jurisdiction": "CITY", "year": YEAR})
+    approval.screen("plans", "construction-plans")
+    approval.act("signSpecialFundPlan", {"jurisdiction": "CITY", "year": YEAR})
+    leading.screen("plans", "construction-plans")
+    leading.act("reviewSpecialFundPlan", {"jurisdiction": "CITY", "year": YEAR, "approve": True})
+    finance.project(project)
+    finance.act("makePayment", {"input.kind": "CONSTRUCTION", "input.tranche": "进度款", "input.purpose": "服务器",
+                                "input.amount": "300,000.50"})
+    finance.page.get_by_role("tab", name="资金", exact=True).click()
+    expect(finance.page.get_by_test_id("balance")).to_contain_text("¥300,000.50")
+    finance.shot("project-money")
+
+    # Operation and performance.
+    unit.project(project)
+    unit.act("startOperation", {"input.omMonths": "36", "input.operatingOrganisation": "信息科", "input.omAnnualFunding": "300000"})
+    unit.act("fileSelfEvaluation", {"year": str(int(YEAR) + 1), "report": "年度自评", "claimsTargetsMet": True})
+    approval.project(project)
+    approval.act("reviewPerformance", {"year": str(int(YEAR) + 1), "targetsMet": True, "opinion": "达到目标"})
+    wait_status(unit, project, "IN_OPERATION")
+    expect(unit.page.get_by_test_id("timeline")).to_contain_text("市财政局")
+    unit.shot("project-lifecycle")
+    if os.environ.get("EGOV_UPDATE_SCREENSHOT") == "1":  # the README's picture, then review and commit it
+        shutil.copy(unit.artifacts / "project-lifecycle.png", ROOT / "docs" / "console.png")
+
+    # The public sees the project on its pages, and the open data.
+    page = unit.context.browser.new_page()
+    page.goto(f"{console_url}/console/#/public")
+    expect(page.get_by_test_id("published")).to_contain_text(NAME)
+    page.get_by_test_id("published").get_by_text(NAME).click()
+    expect(page.get_by_test_id("published-project")).to_contain_text("湘江集成")
+    page.screenshot(path=str(unit.artifacts / "public-project.png"), full_page=True)
+    page.close()
+
+
+def test_R_SEC_2_the_public_pages_never_show_a_classified_project(clerks, browser, console_url, artifacts):
+    def token(department, unit, parents=()):
+        answer = httpx.post(f"{console_url}/dev/sign-in", json={"department": department, "unit": unit,
+                                                                 "parentUnits": list(parents)})
+        return answer.json()["token"]
+
+    def graphql(who, query, variables):
+        answer = httpx.post(f"{console_url}/graphql", json={"query": query, "variables": variables},
+                            headers={"authorization": f"Bearer {who}"}, timeout=30).json()
+        assert "errors" not in answer, answer
+        return answer["data"]
+
+    unit = token(*UNIT, ["city-government"])
+    created = graphql(unit, "mutation($i: CreateProjectInput!) { createProject(input: $i) { project { id } } }", {"i": {
+        "name": SECRET_NAME, "kind": "NETWORK_AND_INFORMATION_SECURITY", "declaredClassified": True,
+        "investmentEstimate": 100_000_000, "fundSources": [{"source": "FISCAL", "amount": 100_000_000}]}})
+    secret_id = created["createProject"]["project"]["id"]
+    secrecy = clerks(SECRECY)
+    secrecy.screen("secrecy", "vendors")
+    secrecy.shot("secrecy")
+    audit = clerks(AUDIT)
+    audit.screen("audit", "audit-plans")
+    audit.shot("audit")
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page.goto(f"{console_url}/console/#/public")
+    expect(page.get_by_test_id("published")).to_be_visible()
+    page.wait_for_timeout(1000)
+    assert SECRET_NAME not in page.content()
+    page.screenshot(path=str(artifacts / "public.png"), full_page=True)
+    page.goto(f"{console_url}/console/#/public/{secret_id}")
+    page.wait_for_timeout(1000)
+    assert SECRET_NAME not in page.content()
+    page.close()
+
+
+def test_graphiql_is_served_offline_from_the_build_with_the_consoles_token(browser, console_url, artifacts):
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(f"{console_url}/console/#/signin")
+    page.get_by_test_id("sign-in-APPROVAL_BUREAU-yiyang-approval-bureau").click()
+    expect(page.get_by_test_id("identity")).to_be_visible()
+    page.goto(f"{console_url}/graphql")
+    expect(page.locator(".graphiql-container")).to_be_visible(timeout=20_000)
+    expect(page.locator(".graphiql-query-editor")).to_contain_text("市行政审批服务局")
+    page.locator(".graphiql-execute-button").click()
+    expect(page.locator(".graphiql-response")).to_contain_text("publishedProjects", timeout=20_000)
+    page.screenshot(path=str(artifacts / "graphiql.png"))
+    assert all(url.startswith(console_url) for url in requests), [u for u in requests if not u.startswith(console_url)]
+    assert not any("token" in url.lower() or "eyJ" in url for url in requests)
+    context.close()
