@@ -80,24 +80,24 @@ async def autocannon(url: str, body: dict, token: str, *, connections: int, dura
                 seconds=result["duration"], p50_ms=result["latency"]["p50"], p99_ms=result["latency"]["p99"])
 
 
-async def table_scans(db_urls: dict[str, str]) -> dict[str, int]:
-    """Per database: sequential plus index scans started on its tables, as PostgreSQL's statistics count them.
-    (A statement that reads k tables counts k, a nested-loop rescan counts again: an upper bound on statements.)"""
+async def table_scans(db_urls: dict[str, str]) -> dict[str, dict[str, int]]:
+    """Per database and table: sequential plus index scans started, as PostgreSQL's statistics count them. (A
+    statement that reads k tables counts k, and a nested-loop rescan counts again: an upper bound on statements.)"""
     counts = {}
     for name, url in db_urls.items():
         connection = await asyncpg.connect(url)
         try:
-            counts[name] = int(await connection.fetchval(
-                "SELECT coalesce(sum(seq_scan + coalesce(idx_scan, 0)), 0) FROM pg_stat_user_tables"))
+            counts[name] = {row["relname"]: int(row["n"]) for row in await connection.fetch(
+                "SELECT relname, seq_scan + coalesce(idx_scan, 0) AS n FROM pg_stat_user_tables")}
         finally:
             await connection.close()
     return counts
 
 
-async def scans_per_request(db_urls: dict[str, str], send, requests: int, flush: float = 11.0) -> dict[str, float]:
-    """Table scans each database saw per request: `requests` calls of `send()`, less the background rate (relays,
-    dispatchers) measured over an idle window of the same length. Backends report their statistics when idle, at
-    most every 10 s, hence the waits."""
+async def scans_per_request(db_urls: dict[str, str], send, requests: int, flush: float = 11.0) -> dict[str, tuple]:
+    """Per database: (table scans per request, {table: scans per request} for the busiest tables), over `requests`
+    calls of `send()`, less the background rate (relays, dispatchers) measured over an idle window of the same
+    length. Backends report their statistics when idle, at most every 10 s, hence the waits."""
     await asyncio.sleep(flush)
     first = await table_scans(db_urls)
     idle_started = time.monotonic()
@@ -109,6 +109,12 @@ async def scans_per_request(db_urls: dict[str, str], send, requests: int, flush:
         await send()
     await asyncio.sleep(flush)
     after = await table_scans(db_urls)
-    busy_seconds = time.monotonic() - started
-    return {name: max(0.0, (after[name] - idle[name]) - (idle[name] - first[name]) * busy_seconds / idle_seconds)
-            / requests for name in db_urls}
+    scale = (time.monotonic() - started) / idle_seconds
+    result = {}
+    for name in db_urls:
+        per_table = {table: max(0.0, (after[name].get(table, 0) - idle[name].get(table, 0))
+                                - (idle[name].get(table, 0) - first[name].get(table, 0)) * scale) / requests
+                     for table in after[name]}
+        busiest = dict(sorted(((t, v) for t, v in per_table.items() if v >= 0.5), key=lambda x: -x[1])[:3])
+        result[name] = (sum(per_table.values()), busiest)
+    return result
