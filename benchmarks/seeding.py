@@ -67,7 +67,7 @@ class RoutedClient(GatewayClient):
 
 
 class Seeder:
-    def __init__(self, client: RoutedClient, settle, concurrency: int = 16, seed: int = 7):
+    def __init__(self, client: RoutedClient, settle, concurrency: int = 8, seed: int = 7):
         self.client, self.settle, self.concurrency = client, settle, concurrency
         self.rng = random.Random(seed)
         self.walks: list[tuple[Walk, str, int]] = []  # (walk, target state, estimate in fen)
