@@ -55,7 +55,7 @@ def print_summary(seeding, queries, scans, mutations, hwm, peaks, exited, proble
              "the gateway's balances agree with every accepted payment)" if books["balanced"] else ""))
     for problem in books["problems"]:
         print(f"  {problem}")
-    print(f"\n=== memory: peak resident (VmHWM), MiB ===\n" + "  ".join(
+    print("\n=== memory: peak resident (VmHWM), MiB ===\n" + "  ".join(
         f"{name} {value:.0f}" for name, value in hwm.items()) + "\n(sampled VmRSS peaks every 0.5 s: " + "  ".join(
         f"{name} {value:.0f}" for name, value in peaks.items()) + ")")
     if exited:

@@ -5,8 +5,9 @@ four bureaus on PostgreSQL and RabbitMQ holding a realistic data set; then mutat
         [--mutations 60] [--scan-requests 40] [--seed-concurrency 8] [--admin-url ...] [--amqp-url ...] [--keep-logs]
 
 (Needs Node.js and npm: `benchmarks/npm/` pins @apollo/gateway, @apollo/server, @apollo/composition and autocannon,
-installed with `npm ci` on first use; and the `test` extra, as `lifecycle_load.py` does.) The defaults take a few
-minutes; the issue's figures want thousands of projects: `--projects 3000 --rounds 8 --duration 10` (the seeding
+installed with `npm ci` on first use; and the `test` extra, as `lifecycle_load.py` does.) The defaults take about
+ten minutes on a busy 2-core machine (the stack one, seeding four, queries two, SQL one, mutations two); the issue's
+figures want thousands of projects: `--projects 3000 --rounds 8 --duration 10` (the seeding
 alone is ~17 mutations per project, 25-35 mutations/s on a loaded 2-core machine: about half an hour).
 
 1. The stack of `lifecycle_load.py` (its own databases, broker prefix, keys, `egov serve` per service and gateway,
@@ -34,7 +35,8 @@ alone is ~17 mutations per project, 25-35 mutations/s on a loaded 2-core machine
    a time; the concurrent payments send a tenth of their keys twice (R-FIN-1: paid once). Then the books: every
    accepted payment's fen against Finance's payments, ledgers and allocations, and each project's balance read back
    through the gateway.
-6. Peak resident memory (VmHWM) of every process, and a checklist of the issue's goals, met or not.
+6. Peak resident memory (VmHWM) of every process (the goal read strictly: 150 MB = 150e6 bytes = 143 MiB), and a
+   checklist of the issue's goals, met or not (unknown where the figure cannot decide).
 On 2 shared cores every figure moves with the machine's load: read the ratios, which one run measures together.
 """
 from __future__ import annotations
