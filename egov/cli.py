@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ctypes
 import errno
 import json
 import socket
+import subprocess
 import sys
 from pathlib import Path
 
@@ -117,8 +119,23 @@ def cmd_serve(args) -> None:
     if settings.embedded and settings.environment != "test":
         print("note: AMQP_URL is not set; this service uses an in-process bus and will not see other services' "
               "events", file=sys.stderr)
+    # Migrated by a child process, so the server never loads Alembic (about 11 MB of every service's memory).
+    migrated = subprocess.run([sys.executable, "-m", "egov.cli", "migrate", args.service])
+    if migrated.returncode != 0:
+        sys.exit(f"egov serve {args.service}: the database could not be migrated (see above)")
+    _fewer_malloc_arenas()
     runtime = ServiceRuntime(SERVICES[args.service], settings.for_service(args.service))
-    _uvicorn(create_service_app(runtime), args.host, port)
+    _uvicorn(create_service_app(runtime, migrate_on_start=False), args.host, port)
+
+
+def _fewer_malloc_arenas() -> None:
+    """glibc gives each thread that allocates its own malloc arena, and a service runs two busy threads (requests,
+    and the relay and consumers on the events loop), each arena keeping its own freed memory. Two arenas serve them;
+    set before the events thread starts. Harmless where the C library is not glibc."""
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(-8, 2)  # M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass
 
 
 def cmd_graph_check(args) -> None:

@@ -24,7 +24,6 @@ from shared.event_loop_thread import EventLoopThread, RelayOnThread
 from shared.graphql import RequestContext
 from shared.graphql_over_http import JSON, error_response, response_media
 from shared.metrics import add_metrics_route, process_metrics
-from shared.migrations import upgrade
 from shared.outbox import OutboxRelay, messaging_tables
 from shared.outbox_admin import outbox_health
 from shared.settings import Settings
@@ -112,6 +111,8 @@ class ServiceRuntime:
         return await self._events_thread.run(coroutine)
 
     async def migrate(self) -> None:
+        from shared.migrations import upgrade  # Alembic (and Mako, Pygments) only in a process that migrates
+
         await upgrade(self.definition.migrations, self.engine)
 
     async def start(self, *, migrate: bool = True) -> None:
@@ -183,13 +184,14 @@ def _messaging_tables(metadata: MetaData):
     return messaging_tables(metadata)
 
 
-def create_service_app(runtime: ServiceRuntime, *, manage_lifecycle: bool = True) -> FastAPI:
+def create_service_app(runtime: ServiceRuntime, *, manage_lifecycle: bool = True,
+                       migrate_on_start: bool = True) -> FastAPI:
     """The service's HTTP face: its federated subgraph at /graphql, /healthz and /readyz."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         if manage_lifecycle:
-            await runtime.start()
+            await runtime.start(migrate=migrate_on_start)
         try:
             yield
         finally:

@@ -33,7 +33,7 @@ def console_build() -> Path:
     return ROOT / "console" / "dist"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def console_url(console_build, tmp_path_factory):
     """`egov run` as a newcomer starts it: the gateway with the console, development sign-in on."""
     folder = tmp_path_factory.mktemp("console-system")
@@ -51,7 +51,7 @@ def console_url(console_build, tmp_path_factory):
             process.wait(timeout=15)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # closed before the next tier: Playwright's sync API runs its own event loop
 def browser():
     if not Path(CHROMIUM).exists():
         _missing(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
