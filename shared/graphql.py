@@ -9,7 +9,7 @@ from typing import Any, NewType
 
 import strawberry
 from graphql import GraphQLError, IntValueNode, StringValueNode, ValueNode
-from strawberry.extensions import FieldExtension, MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.extensions import AddValidationRules, FieldExtension, MaskErrors, MaxTokensLimiter, SchemaExtension
 from strawberry.fastapi import BaseContext
 from strawberry.federation.schema import FederationAny
 from strawberry.schema.config import StrawberryConfig
@@ -20,6 +20,7 @@ from strawberry.utils.logging import StrawberryLogger
 
 from shared.auth import Department, Identity
 from shared.errors import DomainError, PermissionDenied
+from shared.graphql_caches import ValidationCache, limit_rules, parser_cache
 from shared.graphql_inputs import CheckedText, representation_problem
 from shared.graphql_over_http import request_error_code
 from shared.money import MAX_FEN, MoneyError, parse_fen
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 SUBGRAPH_MAX_TOKENS = 10_000
 SUBGRAPH_MAX_DEPTH = 16
 SUBGRAPH_MAX_ALIASES = 200
+LIMIT_RULES = limit_rules(max_depth=SUBGRAPH_MAX_DEPTH, max_aliases=SUBGRAPH_MAX_ALIASES)
 
 SAFE_ERROR_CODES = {"UNAUTHENTICATED", "FORBIDDEN", "BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED"}
 
@@ -254,12 +256,12 @@ def _check_query_text(query: type) -> None:
 def subgraph_schema(*, query: type, mutation: type | None = None, types: list[type] = (),
                     scalars: dict | None = None) -> SubgraphSchema:
     """A bureau's Apollo Federation v2 subgraph schema, configured the same way in every service: unexpected errors
-    masked, Apollo's codes on request errors, expected refusals logged as such, every text argument checked.
+    masked, Apollo's codes on request errors, expected refusals logged as such, every text argument checked, each
+    document parsed and validated once (shared.graphql_caches).
     `scalars`: a service's own scalars (NewType -> strawberry.scalar definition), beside the shared Fen."""
     _check_query_text(query)
     return SubgraphSchema(query=query, mutation=mutation, types=list(types),
                           config=StrawberryConfig(scalar_map={Fen: FEN_SCALAR, **(scalars or {})}),
                           extensions=[mask_errors, ApolloErrorCodes, lambda: MaxTokensLimiter(SUBGRAPH_MAX_TOKENS),
-                                      lambda: QueryDepthLimiter(SUBGRAPH_MAX_DEPTH),
-                                      lambda: MaxAliasesLimiter(SUBGRAPH_MAX_ALIASES)],
+                                      lambda: AddValidationRules(list(LIMIT_RULES)), parser_cache, ValidationCache],
                           federation_version="2.11")

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, false, func, insert, select, true, update
+from sqlalchemy import and_, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.approval.adapters.orm import code_counters, project_units, projects, trail, vendor_qualifications
@@ -16,7 +16,7 @@ from shared.clock import as_utc
 from shared.db import upsert
 from shared.trail import Decision
 from shared.trail_store import DecisionTrail, entry_from_row
-from shared.visibility import APPLICANTS, OVERSIGHT, SECRECY_CLEARANCE_ROLE, WORKFLOW_BUREAUS
+from shared.visibility import project_visible_sql
 
 
 PROJECT = "PROJECT"  # what the approval service's trail entries are about
@@ -55,14 +55,9 @@ class ProjectFilter:
 
 
 def visible_to(identity: Identity):
-    """The SQL form of shared.visibility.can_see_project (no project is published yet: R-PUB-1 is to come)."""
-    if identity.department in WORKFLOW_BUREAUS:
-        return true()
-    if identity.department in OVERSIGHT:
-        return true() if SECRECY_CLEARANCE_ROLE in identity.roles else projects.c.classified.is_(False)
-    if identity.department in APPLICANTS and identity.unit:
-        return _in_unit(identity.unit)
-    return false()
+    """Need to know (shared.visibility) over the projects table: the unit path is the project_units rows. The
+    project list, the work queue and a batch of projects by id read only what the caller may see."""
+    return project_visible_sql(identity, classified=projects.c.classified, unit_managed=_in_unit)
 
 
 def _in_unit(unit: str):
@@ -128,6 +123,12 @@ class ProjectRepository:
             return {}
         query = select(projects.c.id, projects.c.record).where(projects.c.id.in_(list(ids)))
         rows = await self.session.execute(query.with_for_update() if lock else query)
+        return {row.id: Project.model_validate(row.record) for row in rows}
+
+    async def get_visible(self, ids: Sequence[str], identity: Identity) -> dict[str, Project]:
+        """The projects of `ids` the caller may see (need to know in the WHERE clause), by id."""
+        rows = await self.session.execute(select(projects.c.id, projects.c.record).where(
+            projects.c.id.in_(list(ids)), visible_to(identity)))
         return {row.id: Project.model_validate(row.record) for row in rows}
 
     async def find(self, identity: Identity, criteria: ProjectFilter, *, limit: int,

@@ -16,7 +16,6 @@ from services.approval.domain import dossier as d
 from services.approval.domain import model
 from services.approval.domain.lifecycle import ProjectStatus
 from services.approval.domain.rules import submission_problems
-from services.approval.handlers import visible
 from shared.errors import DomainError
 from shared.graphql import Fen, UserError, user_errors
 
@@ -67,8 +66,8 @@ def project_loader(info: strawberry.Info) -> DataLoader:
 
     async def load(ids: list[str]) -> list[model.Project | None]:
         async with context.runtime.sessions() as session:
-            found = await ProjectRepository(session).get_many(ids)
-        return [p if p is not None and visible(p, context.identity) else None for p in (found.get(i) for i in ids)]
+            found = await ProjectRepository(session).get_visible(ids, context.identity)
+        return [found.get(i) for i in ids]
 
     return context.loader("projects", lambda: DataLoader(load))
 

@@ -8,7 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.audit.adapters.orm import engagements, findings
 from services.audit.adapters.plans import ConcurrentUpdate, _utc
+from services.audit.adapters.visibility import visible_to
 from services.audit.domain.engagement import Engagement, EngagementStatus, Finding
+from shared.auth import Identity
 from shared.clock import as_utc
 from shared.events import ViolationType
 
@@ -41,8 +43,10 @@ class EngagementRepository:
             engagements.c.project_id.in_(list(project_ids))))).mappings().all()
         return {row["project_id"]: engagement_from_row(row) for row in rows}
 
-    async def list(self, status: EngagementStatus | None, limit: int) -> list[Engagement]:
-        query = select(engagements).order_by(engagements.c.opened_at, engagements.c.id).limit(limit)
+    async def list(self, status: EngagementStatus | None, limit: int, *, seen_by: Identity) -> list[Engagement]:
+        """The first `limit` engagements `seen_by` may see (need to know before the limit, so a page is full)."""
+        query = (select(engagements).where(visible_to(seen_by, engagements.c))
+                 .order_by(engagements.c.opened_at, engagements.c.id).limit(limit))
         if status is not None:
             query = query.where(engagements.c.status == status.value)
         return [engagement_from_row(row) for row in (await self.session.execute(query)).mappings().all()]

@@ -1,4 +1,4 @@
-"""Per-request DataLoaders. The register loader applies need-to-know (shared.visibility.can_see_project): a
+"""Per-request DataLoaders. The register loader applies need-to-know (shared.visibility, in its WHERE clause): a
 project the caller may not see is loaded as None, and everything about it is loaded only through it, so a caller
 without need to know gets null, never an error that would reveal the project exists."""
 from __future__ import annotations
@@ -10,10 +10,10 @@ from strawberry.dataloader import DataLoader
 from services.audit.adapters.engagements import EngagementRepository
 from services.audit.adapters.orm import register_entries
 from services.audit.adapters.plans import PlanRepository
+from services.audit.adapters.visibility import visible_to
 from services.audit.domain.authority import may_read_evidence
 from services.audit.domain.plan import PlanReason, PopulationRole
 from services.audit.graphql.types import ProjectAudit, engagement_type, finding_type
-from shared.visibility import can_see_project
 
 
 def visible_register(info: strawberry.Info) -> DataLoader:
@@ -21,10 +21,10 @@ def visible_register(info: strawberry.Info) -> DataLoader:
 
     async def load(project_ids: list[str]) -> list[dict | None]:
         async with context.runtime.sessions() as session:
-            rows = (await session.execute(
-                select(register_entries).where(register_entries.c.project_id.in_(project_ids)))).mappings().all()
-        found = {row["project_id"]: dict(row) for row in rows
-                 if can_see_project(context.identity, unit_path=row["unit_path"], classified=row["classified"])}
+            rows = (await session.execute(select(register_entries).where(
+                register_entries.c.project_id.in_(project_ids),
+                visible_to(context.identity, register_entries.c)))).mappings().all()
+        found = {row["project_id"]: dict(row) for row in rows}
         return [found.get(i) for i in project_ids]
 
     return context.loader("audit_register", lambda: DataLoader(load))

@@ -55,8 +55,7 @@ async def plan_for_caller(session, plan: PlanModel, members: list[PopulationMemb
 async def engagements_for_caller(session, status: EngagementStatus | None, limit: int,
                                  identity: Identity) -> list[types.AuditEngagement]:
     repository = EngagementRepository(session)
-    found: list[Engagement] = [e for e in await repository.list(status, limit)
-                               if can_see_project(identity, unit_path=e.unit_path, classified=e.classified)]
+    found: list[Engagement] = await repository.list(status, limit, seen_by=identity)
     findings = await repository.findings_of_projects([e.project_id for e in found]) if found else {}
     evidence = may_read_evidence(identity)
     return [types.engagement_type(e, [types.finding_type(f, evidence) for f in findings.get(e.project_id, [])])

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import BigInteger, Integer, Text, delete, insert, literal, null, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.finance.adapters import trail_store
@@ -51,6 +51,22 @@ def _case_query():
         .outerjoin(projects, projects.c.id == budget_reviews.c.project_id)
         .outerjoin(secrecy_status, secrecy_status.c.project_id == budget_reviews.c.project_id)
     )
+
+
+def _parts_query(case_ids: list[str]):
+    """A case's lines, its opinion's fund sources and its yearly plan, in one statement (one round trip instead of
+    three): the sources by name and the years in order, as the domain keeps them."""
+    lines, sources, years = budget_lines.c, review_fund_sources.c, review_yearly_plan.c
+    none_text, none_int = null().cast(Text), null().cast(BigInteger)
+    return union_all(
+        select(literal("line").label("part"), lines.case_id, lines.category.label("name"), null().cast(Integer)
+               .label("year"), lines.requested_amount.label("amount"), lines.approved_amount, lines.note)
+        .where(lines.case_id.in_(case_ids)),
+        select(literal("source"), sources.case_id, sources.source, null().cast(Integer), sources.amount, none_int,
+               none_text).where(sources.case_id.in_(case_ids)),
+        select(literal("year"), years.case_id, none_text, years.year, years.amount, none_int, none_text)
+        .where(years.case_id.in_(case_ids)),
+    ).order_by("part", "name", "year")
 
 
 def _secrecy(row) -> SecrecyFacts:
@@ -187,16 +203,14 @@ class BudgetReviewRepository:
         sources: dict[str, list[tuple[str, int]]] = {i: [] for i in ids}
         years: dict[str, list[tuple[int, int]]] = {i: [] for i in ids}
         if ids:
-            for row in (await self.session.execute(
-                    select(budget_lines).where(budget_lines.c.case_id.in_(ids)))).mappings():
-                lines[row["case_id"]].append(BudgetLine(LineCategory(row["category"]), row["requested_amount"],
-                                                        row["approved_amount"], row["note"]))
-            for row in (await self.session.execute(select(review_fund_sources).where(
-                    review_fund_sources.c.case_id.in_(ids)).order_by(review_fund_sources.c.source))).mappings():
-                sources[row["case_id"]].append((row["source"], row["amount"]))
-            for row in (await self.session.execute(select(review_yearly_plan).where(
-                    review_yearly_plan.c.case_id.in_(ids)).order_by(review_yearly_plan.c.year))).mappings():
-                years[row["case_id"]].append((row["year"], row["amount"]))
+            for row in (await self.session.execute(_parts_query(ids))).mappings():
+                if row["part"] == "line":
+                    lines[row["case_id"]].append(BudgetLine(LineCategory(row["name"]), row["amount"],
+                                                            row["approved_amount"], row["note"]))
+                elif row["part"] == "source":
+                    sources[row["case_id"]].append((row["name"], row["amount"]))
+                else:
+                    years[row["case_id"]].append((row["year"], row["amount"]))
         return [self._case(row, sorted_lines(lines[row["id"]]), tuple(sources[row["id"]]), tuple(years[row["id"]]))
                 for row in rows]
 

@@ -14,11 +14,13 @@ from services.secrecy.domain.history import Decision, SubjectType
 from services.secrecy.domain.classification import CLASSIFIED_STATUSES, ClassificationStatus, RegisterEntry, SecrecyLevel
 from services.secrecy.domain.pre_use import Evaluation, EvaluationConclusion, PreUseReview, PreUseStatus
 from services.secrecy.domain.review import SecrecyReview, SecrecyReviewStatus
+from shared.auth import Identity
 from shared.clock import as_utc
 from shared.db import upsert
 from shared.trail import Decision as TrailDecision
 from shared.trail import TrailEntry
 from shared.trail_store import DecisionTrail
+from shared.visibility import json_array_holds, project_visible_sql
 
 
 class ConcurrentUpdate(Exception):
@@ -101,6 +103,16 @@ class SecrecyRepository:
         row = (await self.session.execute(select(classifications).where(
             classifications.c.project_id == project_id).with_for_update())).mappings().first()
         return entry_from_row(row) if row is not None else None
+
+    async def visible_entries(self, project_ids: Sequence[str], identity: Identity) -> dict[str, RegisterEntry]:
+        """The register entries of `project_ids` the caller may see (need to know in the WHERE clause): classified
+        is the bureau's latest fact (RegisterEntry.classified), the status in CLASSIFIED_STATUSES."""
+        classified = classifications.c.status.in_([s.value for s in CLASSIFIED_STATUSES])
+        rows = (await self.session.execute(select(classifications).where(
+            classifications.c.project_id.in_(list(project_ids)), project_visible_sql(
+                identity, classified=classified,
+                unit_managed=lambda unit: json_array_holds(classifications.c.unit_path, unit))))).mappings().all()
+        return {row["project_id"]: entry_from_row(row) for row in rows}
 
     async def entries(self, project_ids: Sequence[str]) -> dict[str, RegisterEntry]:
         rows = (await self.session.execute(select(classifications).where(

@@ -9,7 +9,6 @@ from strawberry.dataloader import DataLoader
 from services.secrecy.adapters.repository import SecrecyRepository
 from services.secrecy.domain.history import SubjectType
 from services.secrecy.domain.classification import RegisterEntry
-from shared.visibility import can_see_project
 
 
 def visible_entries(info: strawberry.Info) -> DataLoader:
@@ -17,10 +16,8 @@ def visible_entries(info: strawberry.Info) -> DataLoader:
 
     async def load(project_ids: list[str]) -> list[RegisterEntry | None]:
         async with context.runtime.sessions() as session:
-            found = await SecrecyRepository(session).entries(project_ids)
-        return [entry if entry is not None and can_see_project(context.identity, unit_path=entry.unit_path,
-                                                               classified=entry.classified) else None
-                for entry in (found.get(i) for i in project_ids)]
+            found = await SecrecyRepository(session).visible_entries(project_ids, context.identity)
+        return [found.get(i) for i in project_ids]
 
     return context.loader("secrecy_register", lambda: DataLoader(load))
 
