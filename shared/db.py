@@ -27,7 +27,11 @@ def create_engine(url: str) -> AsyncEngine:
         return engine
     # No pre-ping: it costs every transaction a round trip. A connection found broken invalidates the whole pool
     # (SQLAlchemy does so on a disconnect error), so after an outage one statement fails and the next reconnects.
-    return create_async_engine(url, pool_size=10, max_overflow=10)
+    # At most 10 connections per engine: a service has two (requests; relay and consumers), so four services stay
+    # within PostgreSQL's default 100 connections with room for operators. A request whose fields' loaders want more
+    # at once waits for one to come back, where more would risk "too many clients" and cost every process memory
+    # for connections idle most of the time.
+    return create_async_engine(url, pool_size=5, max_overflow=5)
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker:
