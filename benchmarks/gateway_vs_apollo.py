@@ -224,10 +224,7 @@ async def main(args) -> int:
                       problems, time.perf_counter() - began)
         return 1 if exited or problems else 0
     except BaseException:
-        for name in stack.processes:
-            tail = stack.log_tail(name, 1500)
-            if "Traceback" in tail or "ERROR" in tail:
-                print(f"--- {name} log (tail) ---\n{tail}", file=sys.stderr)
+        stack.show_failed_logs()
         raise
     finally:
         if sampler is not None:

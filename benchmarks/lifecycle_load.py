@@ -174,6 +174,13 @@ class Stack:
         except OSError:
             return ""
 
+    def show_failed_logs(self) -> None:
+        """The end of each process's log that holds an error, on standard error (a round that failed)."""
+        for name in self.processes:
+            tail = self.log_tail(name, 1500)
+            if "Traceback" in tail or "ERROR" in tail:
+                print(f"--- {name} log (tail) ---\n{tail}", file=sys.stderr)
+
     async def settle(self, timeout: float = 30) -> None:
         """Wait until every outbox is published and the inboxes stop growing: the walks' last events land."""
         deadline, last = time.monotonic() + timeout, None
@@ -450,10 +457,7 @@ async def run_round(args, label: str, rate: float | None = None) -> dict:
         result["throughput"]["paced at (mutations/s)"] = rate or 0.0
         return result
     except BaseException:
-        for name in stack.processes:
-            tail = stack.log_tail(name, 1500)
-            if "Traceback" in tail or "ERROR" in tail:
-                print(f"--- {name} log (tail) ---\n{tail}", file=sys.stderr)
+        stack.show_failed_logs()
         raise
     finally:
         await asyncio.shield(stack.stop())
