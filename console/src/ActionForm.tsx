@@ -81,10 +81,12 @@ function FieldInput({ field, name, listName, depth, projectId }: {
   if (isListType(nullable)) {
     if (isInputObjectType(named)) {
       return (
-        <Form.Item {...common} className="egov-list">
+        <Form.Item {...common} className="egov-list" data-field={name.join('.')}>
           <Form.List name={itemName} initialValue={required ? [{}] : undefined}>
-            {(rows, { add, remove }) => (
+            {(rows, { add, remove }, { errors }) => (
               <Space direction="vertical" style={{ width: '100%' }}>
+                {/* what the list as a whole lacks (e.g. a document kind no row names, R-ACC-4) */}
+                <Form.ErrorList errors={errors} />
                 {rows.map((row) => (
                   <Card key={row.key} size="small" extra={<Button size="small" onClick={() => remove(row.name)}>✕</Button>}>
                     {Object.values(named.getFields()).map((inner) => (
@@ -164,6 +166,15 @@ function showAtFields(form: FormInstance, errors: UserError[], prefixes: string[
     for (const path of candidates) {
       const key = path.join('.');
       placed = registered.find((r) => r === key) ?? registered.find((r) => r.startsWith(`${key}.`));
+      if (placed) break;
+    }
+    // A path that goes past the form's fields (a list and the kind of row it lacks: ["documents",
+    // "USER_TRAINING_REPORT"]) is shown at the nearest field it names, the list itself; never at one of its rows.
+    for (const path of candidates) {
+      for (let length = path.length - 1; !placed && length > 0; length--) {
+        const key = path.slice(0, length).join('.');
+        placed = registered.find((r) => r === key);
+      }
       if (placed) break;
     }
     if (!placed) { unplaced.push(error); continue; }

@@ -49,7 +49,8 @@ function Shell({ session, setSession, language, setLanguage }: {
   } else if (page === 'public') {
     content = route[1] ? <PublicProject id={route[1]} /> : <PublicProjects />;
   } else if (page === 'work') content = <Work session={session!} />;
-  else if (page === 'projects') content = route[1] ? <ProjectPage id={route[1]} session={session!} /> : <Projects session={session!} />;
+  // Keyed by the project: another project's page starts afresh, never with the last one's open forms and entries.
+  else if (page === 'projects') content = route[1] ? <ProjectPage key={route[1]} id={route[1]} session={session!} /> : <Projects session={session!} />;
   else if (page === 'finance') content = <Finance session={session!} />;
   else if (page === 'audit') content = <Audit session={session!} />;
   else if (page === 'secrecy') content = <Secrecy session={session!} />;

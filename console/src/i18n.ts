@@ -40,6 +40,10 @@ const ui = {
   step: ['步骤', 'Step'], saveStep: ['保存材料', 'Save dossier'], open: ['打开', 'Open'], amount: ['金额', 'Amount'],
   trail: ['决策记录', 'Decision trail'], threshold: ['2000万元以上全审', '≥ 20M yuan: audited in full'],
   sampled: ['抽中', 'sampled'], notSampled: ['未抽中', 'not sampled'],
+  projectRejected: ['立项申请被退回', 'The application for approval was rejected'],
+  acceptanceRefused: ['竣工验收未通过', 'Completion acceptance was refused'],
+  answerRejection: ['请修改申报材料后重新提交（修改后重新申报）', 'Revise the dossier and submit it again'],
+  answerAcceptanceRefusal: ['请补正后重新申请竣工验收', 'Answer the reasons and apply for completion acceptance again'],
 } satisfies Record<string, [string, string]>;
 
 export type UiKey = keyof typeof ui;
@@ -128,6 +132,21 @@ const names: Record<string, string> = {
   major: '重大项目', effectiveBudget: '有效预算', paid: '已支付', commitment: '抽样承诺', seedCommitment: '种子承诺',
   frame: '抽样框', committedAt: '承诺时间', drawnAt: '抽样时间', proportion: '抽样比例', draftedAt: '起草时间',
   reviewedAt: '审议时间', approvedTotal: '核定合计', revokedOn: '撤销日期', progressNote: '进度说明',
+  // R-ACC-4: the documents of a completion-acceptance application
+  APPROVAL_DOCUMENTS: '立项批复文件', IMPLEMENTATION_PLAN: '实施方案', COMPLETION_REPORT: '竣工报告', SUPERVISION_REPORT: '监理报告',
+  TRIAL_OPERATION_AND_INITIAL_ACCEPTANCE_REPORT: '试运行和初步验收报告', USER_TRAINING_REPORT: '用户培训报告',
+  NETWORK_AND_SYSTEM_TEST_REPORTS: '网络和软硬件测试报告', SECURITY_ANALYSIS_REPORT: '安全分析报告',
+  // the project's history: what each decision was (R-OVS-1)
+  CREATE: '创建项目', UPDATE_DOSSIER: '更新申报材料', RECORD_INFRASTRUCTURE_EXEMPTION: '基础设施豁免', FLAG_MAJOR: '认定重大项目',
+  SUBMIT: '提交立项申请', APPROVE: '立项批准', REJECT: '退回立项申请', REVISE: '撤回修改', RECORD_REVIEW_FINDING: '技术评审意见',
+  CONCLUDE_TECHNICAL_REVIEW: '技术评审结论', RECORD_BUDGET_REVIEW: '预算评审报告', RECORD_CONTRACT: '登记合同',
+  RECORD_SUPERVISION: '登记监理', START_CONSTRUCTION: '开工建设', REQUEST_CHANGE: '申请变更', APPROVE_CHANGE: '批准变更',
+  REJECT_CHANGE: '驳回变更', RECORD_UNAUTHORIZED_CHANGE: '未经批准的变更', RECORD_TEST_REPORT: '登记测试报告',
+  PASS_INITIAL_ACCEPTANCE: '初步验收通过', APPLY_FOR_COMPLETION_ACCEPTANCE: '申请竣工验收',
+  PASS_COMPLETION_ACCEPTANCE: '竣工验收通过', REFUSE_COMPLETION_ACCEPTANCE: '竣工验收未通过', START_OPERATION: '投入运行',
+  CLOSE: '关闭项目', SET_PERFORMANCE_TARGETS: '设定绩效目标', RECORD_PROGRESS: '报告绩效进展', FILE_SELF_EVALUATION: '绩效自评',
+  REVIEW_PERFORMANCE: '绩效评审', REPORT_RECTIFICATION: '报告整改', CONFIRM_RECTIFICATION: '确认整改',
+  WITHHOLD_PUBLICATION: '暂不公开', RELEASE_PUBLICATION: '恢复公开',
   THRESHOLD: '2000万元以上', SAMPLED: '抽中', NOT_SELECTED: '未抽中', AWAITING_DRAW: '待抽样', irregularitiesFound: '发现问题', result: '结果', spotCheckId: '抽查编号',
 };
 

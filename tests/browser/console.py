@@ -114,3 +114,70 @@ def project_id_from(page: Page) -> str:
     match = re.search(r"#/projects/([^/?]+)", page.url)
     assert match, page.url
     return match.group(1)
+
+
+def walk(base: str, steps) -> str:
+    """Set-up through the API, not the screens: `steps(walk)` drives tests/e2e's `Walk` (every department with a
+    development token of its own, through the gateway) and the project's id is returned. The walk runs on an event
+    loop of its own in another thread, because Playwright's sync API keeps one running in this thread."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    from tests.e2e.lifecycle import Walk
+    from tests.e2e.slice import GatewayClient
+
+    tokens: dict[tuple, str] = {}
+
+    def mint(department: str, unit: str, parent_units=()) -> str:
+        key = (department, unit, tuple(parent_units))
+        if key not in tokens:
+            answer = httpx.post(f"{base}/dev/sign-in", json={"department": department, "unit": unit,
+                                                              "parentUnits": list(parent_units)}, timeout=30)
+            tokens[key] = answer.json()["token"]
+        return tokens[key]
+
+    async def main() -> str:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            one = Walk(GatewayClient(client, mint))
+            await steps(one)
+            return one.id
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, main()).result()
+
+
+def submitted_project(base: str, name: str, estimate: int = 3_000_000_00) -> str:
+    """A project with a complete dossier, submitted for approval (R-APP-1), drafted by the unit the screens use."""
+    from tests.e2e.slice import UNIT, complete_dossier
+
+    async def steps(one) -> None:
+        await one.create(estimate, name=name)
+        await one.dossier(complete_dossier(estimate))
+        await one.do(UNIT, "submitProject", "id: $id")
+
+    return walk(base, steps)
+
+
+def project_past_initial_acceptance(base: str, name: str, estimate: int = 3_000_000_00) -> str:
+    """A project approved, reviewed, budgeted, contracted, in the approved construction plan, built, tested and
+    through the unit's initial acceptance (R-ACC-3): ready to apply for completion acceptance."""
+    from tests.e2e.slice import APPROVAL_BUREAU, UNIT, complete_dossier
+
+    async def steps(one) -> None:
+        await one.create(estimate, name=name)
+        await one.dossier(complete_dossier(estimate))
+        await one.do(UNIT, "submitProject", "id: $id")
+        await one.do(APPROVAL_BUREAU, "approveProject", "id: $id")
+        await one.technical_review(estimate)
+        budget = await one.budget_review(estimate)
+        await one.until(lambda s: s["status"] == "BUDGET_REVIEW_PASSED")
+        await one.targets()
+        await one.contract(budget)
+        await one.into_approved_plan(budget)
+        await one.do(UNIT, "startConstruction", "id: $id")
+        await one.test_reports(["CUSTOM_SOFTWARE"])
+        await one.do(UNIT, "passInitialAcceptance", "id: $id, reportReference: $reference", {"reference": "初验纪要"})
+
+    return walk(base, steps)

@@ -257,3 +257,90 @@ def test_graphiql_is_served_offline_from_the_build_with_the_consoles_token(brows
     assert all(url.startswith(console_url) for url in requests), [u for u in requests if not u.startswith(console_url)]
     assert not any("token" in url.lower() or "eyJ" in url for url in requests)
     context.close()
+
+
+def test_R_APP_2_a_rejected_project_is_revised_resubmitted_and_approved(clerks, console_url):
+    from tests.browser.console import submitted_project
+
+    name, reason = "社区养老服务信息平台", "可行性研究报告未说明与市政务云的衔接"
+    project = submitted_project(console_url, name)
+    unit, approval = clerks(UNIT), clerks(APPROVAL)
+    # The Approval Bureau rejects it, giving its reason.
+    approval.project(project)
+    approval.act("rejectProject", {"reasons": [reason]})
+    expect(approval.page.get_by_test_id("status")).to_have_attribute("data-status", "REJECTED")
+    # The unit finds the rejection waiting in its work queue and the reason on the project page.
+    unit.screen("work", "work-queue")
+    unit.page.get_by_test_id("work-queue").get_by_text(name).click()
+    page = unit.page
+    expect(page.get_by_test_id("status")).to_have_attribute("data-status", "REJECTED")
+    refusal = page.get_by_test_id("refusal")
+    expect(refusal).to_have_attribute("data-kind", "REJECTED")
+    expect(refusal).to_contain_text(reason)
+    expect(refusal).to_contain_text("市行政审批服务局")
+    expect(page.locator('[data-testid="lifecycle"] .ant-steps-item-error')).to_contain_text("退回")
+    unit.shot("project-rejected")
+    # It takes the project back, revises the feasibility study the reason names, and submits it again.
+    unit.act("reviseProject")
+    expect(page.get_by_test_id("status")).to_have_attribute("data-status", "DRAFT")
+    expect(refusal).to_have_count(0)
+    page.get_by_role("tab", name="申报材料", exact=True).click()
+    unit.act("updateDossier", {
+        "input.feasibilityStudy.kind": "FEASIBILITY_STUDY", "input.feasibilityStudy.reference": "YY-FS-2026-07 修订版",
+        "input.feasibilityStudy.constructionContent": "依托市政务云部署，与市政务云共享平台对接",
+        "input.feasibilityStudy.investmentEstimate": "3000000"})
+    expect(page.get_by_test_id("submission-problems")).to_contain_text("材料齐全")
+    unit.act("submitProject")
+    expect(page.get_by_test_id("status")).to_have_attribute("data-status", "SUBMITTED")
+    # The Approval Bureau approves the revised project; the unit's page follows, the rejection kept in its history.
+    approval.project(project)
+    approval.act("approveProject")
+    approval.page.get_by_role("tab", name="申报材料", exact=True).click()
+    expect(approval.page.get_by_role("tabpanel", name="申报材料")).to_contain_text("与市政务云共享平台对接")  # the revised dossier
+    wait_status(unit, project, "APPROVED")
+    expect(unit.page.get_by_test_id("timeline")).to_contain_text(reason)
+
+
+def test_R_ACC_4_a_refused_completion_acceptance_is_answered_by_the_unit(clerks, console_url):
+    from tests.browser.console import project_past_initial_acceptance
+
+    name, reason = "智慧停车诱导系统", "用户培训报告未经使用科室签字确认"
+    project = project_past_initial_acceptance(console_url, name)
+    unit, approval = clerks(UNIT), clerks(APPROVAL)
+    documents = [kind for kind in DOCUMENTS if kind not in ("SUPERVISION_REPORT", "USER_TRAINING_REPORT")]
+    rows = {f"documents.{i}.{k}": v for i, kind in enumerate(documents)
+            for k, v in (("kind", kind), ("reference", f"DOC-{kind}"))}
+    # The unit applies without its user-training report: refused (R-ACC-4) at the list of documents, by name.
+    unit.project(project)
+    # Another project's page starts afresh: not on the tab, nor with the entries, the last project's page was left with.
+    expect(unit.page.get_by_role("tab", name="概况", exact=True)).to_have_attribute("aria-selected", "true")
+    form = unit.act("applyForCompletionAcceptance", rows, rows={"documents": len(documents)}, expect_outcome="refused")
+    listed = form.locator('[data-field="documents"] .ant-form-item-explain-error')
+    expect(listed).to_contain_text("R-ACC-4")
+    expect(listed).to_contain_text("user training report")
+    expect(form.get_by_test_id("action-errors")).to_have_count(0)  # shown at its field, not in general
+    unit.shot("acceptance-application-refused")
+    # It adds the report to the same form and applies again.
+    last = len(documents)
+    unit.act("applyForCompletionAcceptance", {f"documents.{last}.kind": "USER_TRAINING_REPORT",
+                                              f"documents.{last}.reference": "DOC-USER_TRAINING_REPORT"},
+             rows={"documents": last + 1})
+    expect(listed).to_have_count(0)
+    expect(unit.page.get_by_test_id("status")).to_have_attribute("data-status", "COMPLETION_ACCEPTANCE_REQUESTED")
+    # The Approval Bureau refuses completion acceptance, with its reason.
+    approval.project(project)
+    approval.act("refuseCompletionAcceptance", {"reasons": [reason]})
+    # The unit sees the refusal and its reason, answers it with a signed report and applies again; the bureau passes.
+    wait_status(unit, project, "INITIAL_ACCEPTANCE_PASSED")
+    refusal = unit.page.get_by_test_id("refusal")
+    expect(refusal).to_have_attribute("data-kind", "ACCEPTANCE_REFUSED")
+    expect(refusal).to_contain_text(reason)
+    unit.shot("acceptance-refused")
+    answered = {**rows, f"documents.{last}.kind": "USER_TRAINING_REPORT",
+                f"documents.{last}.reference": "DOC-USER_TRAINING_REPORT 签字版"}
+    unit.act("applyForCompletionAcceptance", answered, rows={"documents": last + 1})
+    expect(refusal).to_have_count(0)
+    approval.project(project)
+    approval.act("passCompletionAcceptance")
+    wait_status(unit, project, "ACCEPTED")
+    expect(unit.page.get_by_test_id("timeline")).to_contain_text(reason)

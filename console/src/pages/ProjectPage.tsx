@@ -65,6 +65,29 @@ export function Lifecycle({ status, history }: { status: string; history: { toSt
   );
 }
 
+/** R-APP-2, R-ACC-4: a refusal that stands, with its reasons and who refused it, above everything else on the page:
+ *  the unit's next step is to answer it (the work queue lists it as such). */
+function Refusal({ status, refusalReasons, history }: {
+  status: string; refusalReasons: string[]; history: { action: string; at: string; department: string; reasons: string[] }[];
+}) {
+  const { t, label } = useT();
+  const rejected = status === 'REJECTED';
+  // Acceptance refusal reasons stand until the unit applies again (the API clears them then).
+  const refused = !rejected && status === 'INITIAL_ACCEPTANCE_PASSED' && refusalReasons.length > 0;
+  if (!rejected && !refused) return null;
+  const decision = history.filter((h) => h.action === (rejected ? 'REJECT' : 'REFUSE_COMPLETION_ACCEPTANCE')).at(-1);
+  const reasons = rejected ? decision?.reasons ?? [] : refusalReasons;
+  return (
+    <Alert type="error" showIcon data-testid="refusal" data-kind={rejected ? 'REJECTED' : 'ACCEPTANCE_REFUSED'}
+      message={<>{t(rejected ? 'projectRejected' : 'acceptanceRefused')}
+        {decision && <Typography.Text type="secondary"> · {label(decision.department)} {shanghaiTime(decision.at)}</Typography.Text>}</>}
+      description={<>
+        <ul style={{ margin: 0 }}>{reasons.map((r) => <li key={r}>{r}</li>)}</ul>
+        <div>{t(rejected ? 'answerRejection' : 'answerAcceptanceRefusal')}</div>
+      </>} />
+  );
+}
+
 export function ProjectPage({ id, session }: { id: string; session: Session }) {
   const { t, label } = useT();
   const [result, refresh] = useQuery({ query: PROJECT, variables: { id } });
@@ -93,7 +116,6 @@ export function ProjectPage({ id, session }: { id: string; session: Session }) {
             <Descriptions.Item label={label('classified')}>{project.classified ? <Tag color="black">涉密 {label(project.classification?.level)}</Tag> : t('none')}</Descriptions.Item>
             <Descriptions.Item label={label('major')}>{project.major ? '✓' : '—'}</Descriptions.Item>
           </Descriptions>
-          {project.refusalReasons.length > 0 && <Alert type="warning" message={project.refusalReasons.join('；')} />}
           <Card size="small" title={t('history')}>
             <Timeline data-testid="timeline" items={project.history.map((h) => ({
               color: h.reasons.length ? 'red' : h.fromStatus !== h.toStatus ? 'green' : 'gray',
@@ -196,6 +218,7 @@ export function ProjectPage({ id, session }: { id: string; session: Session }) {
       <Card title={<>{project.code} · {project.name}</>} extra={<Tag color="blue" data-testid="status" data-status={project.status}>{label(project.status)}</Tag>}>
         <Lifecycle status={project.status} history={project.history} />
       </Card>
+      <Refusal status={project.status} refusalReasons={project.refusalReasons} history={project.history} />
       <Row gutter={16}>
         <Col xs={24} xl={actions.length ? 14 : 24}><Card><Tabs items={tabs} /></Card></Col>
         {actions.length > 0 && (
