@@ -13,7 +13,8 @@ from fastapi import FastAPI
 
 from egov.dev_signin import add_development_sign_in
 from egov.registry import SERVICES
-from gateway.app import create_gateway_app, subgraph_client
+from gateway.app import create_gateway_app
+from gateway.subgraph_calls import subgraph_client
 from shared.auth import ensure_development_keys
 from shared.bus.memory import InProcessBus
 from shared.service import ServiceRuntime, create_service_app

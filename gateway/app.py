@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from contextlib import asynccontextmanager
 
 import httpx
-import orjson
 from fastapi import FastAPI, Request, WebSocket
 from fastapi.responses import HTMLResponse, JSONResponse
 from graphql import NoSchemaIntrospectionCustomRule
@@ -33,6 +32,7 @@ from gateway.subscriptions.hub import Hub
 from gateway.subscriptions.schema import with_subscriptions
 from gateway.subscriptions.sse import event_stream, wants_event_stream
 from gateway.subscriptions.websocket import Connection
+from gateway.subgraph_calls import AiohttpCalls, HttpxCalls, subgraph_client
 from gateway.supergraph import Supergraph
 from shared.auth import PUBLIC, AuthError, Identity, TokenVerifier
 from shared.graphql_over_http import BAD_REQUEST, GRAPHQL_RESPONSE, JSON, error_response as _error
@@ -49,11 +49,13 @@ tracer = trace.get_tracer("egov.gateway")
 
 
 class Gateway:
-    """The graph being served (swapped whole when a new one composes), one HTTP client, the caller checks."""
+    """The graph being served (swapped whole when a new one composes), the calls to the subgraphs, the caller checks.
+    `calls` answer the queries (`gateway.subgraph_calls`); `client` polls the subgraphs' SDL."""
 
-    def __init__(self, settings: GatewaySettings, urls: Mapping[str, str] | None, client: httpx.AsyncClient):
+    def __init__(self, settings: GatewaySettings, urls: Mapping[str, str] | None, client: httpx.AsyncClient,
+                 calls: HttpxCalls | AiohttpCalls):
         self.settings = settings
-        self.client = client
+        self.client, self.calls = client, calls
         self.source = GraphSource(settings, client, urls, served=with_subscriptions)
         self.hub = Hub(settings.subscription_queue_size)
         self.operations = RecentOperations()
@@ -96,10 +98,8 @@ class Gateway:
     async def _execute(self, graph, body: dict, headers: dict, caller: Identity) -> dict:
         async def fetch(subgraph: str, query: str, variables: dict) -> dict:
             with tracer.start_as_current_span(f"fetch {subgraph}", kind=SpanKind.CLIENT):
-                response = await self.client.post(
-                    graph.urls[subgraph], content=json_bytes({"query": query, "variables": variables}),
-                    headers={**headers, **inject_context()})
-                return orjson.loads(response.content)
+                return await self.calls.post(graph.urls[subgraph], json_bytes({"query": query, "variables": variables}),
+                                             {**headers, **inject_context()})
 
         result = await execute(graph.supergraph, body.get("query") or "", body.get("variables") or {},
                                body.get("operationName"), fetch, caller=caller,
@@ -107,20 +107,6 @@ class Gateway:
         if "data" in result:
             self.operations.record(body.get("query") or "")
         return result
-
-
-class _NoCookies(httpx.Cookies):
-    def extract_cookies(self, response) -> None:
-        pass
-
-
-def subgraph_client(**options) -> httpx.AsyncClient:
-    """The gateway's HTTP client to the subgraphs. It keeps no cookies: it calls them on behalf of every caller, and a
-    cookie set in one caller's answer must never ride along with another's request (httpx keeps them by default,
-    and reading them costs more than the rest of a response)."""
-    client = httpx.AsyncClient(**options)
-    client._cookies = _NoCookies()  # httpx offers no switch; its `cookies` setter would copy into a plain jar
-    return client
 
 
 def _not_ready(media: str = JSON) -> JSONResponse:
@@ -134,7 +120,11 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
     whose transports reach the services in-process. `on_startup`/`on_shutdown` run around composition (embedded
     mode starts the services there). Subscriptions hear `bus` (embedded mode's in-process bus, started by
     `on_startup`), else a RabbitMQ connection of their own when AMQP_URL is set."""
-    gateway = Gateway(settings, urls, client or subgraph_client(timeout=settings.subgraph_timeout))
+    # A given client (the embedded mode's in-process transport, a test's) answers queries too; over the network,
+    # aiohttp does (cheaper per call).
+    calls = HttpxCalls(client) if client is not None else AiohttpCalls(settings.subgraph_timeout)
+    client = client or subgraph_client(timeout=settings.subgraph_timeout)
+    gateway = Gateway(settings, urls, client, calls)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -150,6 +140,7 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
             poller.cancel()
             await asyncio.gather(poller, return_exceptions=True)
             await gateway.client.aclose()
+            await gateway.calls.aclose()
             if on_shutdown:
                 await on_shutdown()
 
