@@ -344,3 +344,39 @@ def test_R_ACC_4_a_refused_completion_acceptance_is_answered_by_the_unit(clerks,
     approval.act("passCompletionAcceptance")
     wait_status(unit, project, "ACCEPTED")
     expect(unit.page.get_by_test_id("timeline")).to_contain_text(reason)
+
+
+def test_R_AUD_2_the_audit_bureau_recomputes_its_revealed_draw_in_the_browser(clerks, console_url):
+    """The year's draw committed and revealed, the Audit Bureau's screen recomputes the published document in the
+    browser and finds it matches. The frame needs an accepted project: the lifecycle test above walks one."""
+    from services.audit.domain.sampling.commitment import seed_commitment
+
+    token = httpx.post(f"{console_url}/dev/sign-in", json={"department": AUDIT[0], "unit": AUDIT[1],
+                                                            "parentUnits": []}).json()["token"]
+
+    def graphql(query, variables):
+        answer = httpx.post(f"{console_url}/graphql", json={"query": query, "variables": variables},
+                            headers={"authorization": f"Bearer {token}"}, timeout=30).json()
+        assert "errors" not in answer, answer
+        return answer["data"]
+
+    seed = "1618033988749894848204586834365638117720"
+    committed = graphql("mutation($i: CommitAuditDrawInput!) { commitAuditDraw(input: $i) { auditPlan { id } "
+                        "userErrors { code field message } } }",
+                        {"i": {"jurisdiction": "CITY", "year": int(YEAR), "proportion": "1", "method": "SRS",
+                               "stratifyBy": "NONE", "seedCommitment": seed_commitment(seed)}})["commitAuditDraw"]
+    if any("frame" in error["message"] and "empty" in error["message"] for error in committed["userErrors"]):
+        pytest.skip("no accepted project to draw from: run with the lifecycle test")
+    assert committed["userErrors"] == [], committed
+    revealed = graphql("mutation($p: ID!, $s: String!) { revealAuditDraw(planId: $p, seed: $s) { userErrors { code } } }",
+                       {"p": committed["auditPlan"]["id"], "s": seed})
+    assert revealed["revealAuditDraw"]["userErrors"] == [], revealed
+    audit = clerks(AUDIT)
+    page = audit.screen("audit", "draw-recompute")
+    page.get_by_test_id("recompute-draw").click()
+    expect(page.get_by_test_id("draw-verdict")).to_have_attribute("data-verdict", "matches")
+    expect(page.get_by_test_id("draw-verdict")).to_contain_text("与公布的抽样一致")
+    selection = page.get_by_test_id("draw-selection")
+    expect(selection.locator('tr[data-match="true"]').first).to_be_visible()
+    expect(selection.locator('tr[data-match="false"]')).to_have_count(0)
+    audit.shot("audit-recompute")

@@ -1,6 +1,8 @@
 // The Audit Bureau: annual audit plans (commit the draw, reveal the seed, the published document anyone can
-// recompute with `egov audit-draw verify`), the split of each plan as a chart, and engagements with findings.
-import { Button, Card, Col, Descriptions, Row, Space, Table, Tag } from 'antd';
+// recompute, here in the browser or with `egov audit-draw verify`), the split of each plan as a chart, and
+// engagements with findings. One query for the screen: it must stay within the gateway's cost limit (5000; each
+// list counts its `first`), hence 50 engagements.
+import { Alert, Button, Card, Col, Descriptions, Row, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useQuery } from 'urql';
 import type { Session } from '../auth';
@@ -11,6 +13,7 @@ import type { AuditDeskQuery } from '../gql/graphql';
 import { useT } from '../i18n';
 import { go } from '../route';
 import { DepartmentActions } from './DepartmentActions';
+import { DrawRecompute } from './DrawRecompute';
 import { useLiveRefresh } from './Live';
 
 const AUDIT = graphql(`
@@ -24,7 +27,7 @@ const AUDIT = graphql(`
         strata { key sampleSize frame { count amount } selected { count amount } }
       }
     }
-    auditEngagements(first: 100) { id projectId year status openedAt conclusion findings { violationType amount summary } }
+    auditEngagements(first: 50) { id projectId year status openedAt conclusion findings { violationType amount summary } }
   }
 `);
 
@@ -74,6 +77,7 @@ export function Audit({ session }: { session: Session }) {
   const plan = plans.find((p) => p.id === chosen) ?? plans[0];
   return (
     <Space direction="vertical" style={{ width: '100%' }} size="large">
+      {result.error && <Alert type="error" showIcon message={t('error')} description={result.error.message} data-testid="audit-error" />}
       <Card title={t('auditPlans')} data-testid="audit-plans">
         <Table rowKey="id" size="small" dataSource={plans} pagination={false}
           onRow={(p) => ({ onClick: () => setChosen(p.id), style: { cursor: 'pointer' } })} columns={[
@@ -100,6 +104,7 @@ export function Audit({ session }: { session: Session }) {
           </Col>
         </Row>
       )}
+      {plan && <DrawRecompute plan={plan} />}
       <Card title={t('engagements')}>
         <Table rowKey="id" size="small" dataSource={result.data?.auditEngagements ?? []} pagination={false}
           onRow={(e) => ({ onClick: () => go('projects', e.projectId), style: { cursor: 'pointer' } })} columns={[
