@@ -62,7 +62,7 @@ def cmd_run(args) -> None:
     settings = GatewaySettings()
     setup_logging(json_logs=settings.log_json)
     setup_telemetry("egov-embedded", console=settings.otel_console)
-    system = EmbeddedSystem(settings)
+    system = EmbeddedSystem(settings, freeze_heap=True)
     token = mint_token(system.settings, department=Department.APPROVAL_BUREAU, unit="yiyang-approval-bureau")
     base = f"http://{args.host}:{args.port}"
     services = f"  each service directly:  {base}/services/<approval|finance|audit|secrecy>/graphql\n" \
@@ -109,7 +109,7 @@ def cmd_serve(args) -> None:
             PersistedDocuments.from_settings(settings)
         except (OSError, ValueError) as exc:
             sys.exit(f"egov serve gateway: {exc}")
-        _uvicorn(create_gateway_app(settings), args.host, port)
+        _uvicorn(create_gateway_app(settings, freeze_heap=True), args.host, port)
         return
     if args.subgraphs or args.supergraph or args.trusted_documents:
         sys.exit("egov serve: --subgraphs, --supergraph and --trusted-documents are for the gateway")
@@ -125,7 +125,7 @@ def cmd_serve(args) -> None:
         sys.exit(f"egov serve {args.service}: the database could not be migrated (see above)")
     _fewer_malloc_arenas()
     runtime = ServiceRuntime(SERVICES[args.service], settings.for_service(args.service))
-    _uvicorn(create_service_app(runtime, migrate_on_start=False), args.host, port)
+    _uvicorn(create_service_app(runtime, migrate_on_start=False, freeze_heap=True), args.host, port)
 
 
 def _fewer_malloc_arenas() -> None:

@@ -22,7 +22,7 @@ from shared.settings import GatewaySettings
 
 
 class EmbeddedSystem:
-    def __init__(self, settings: GatewaySettings):
+    def __init__(self, settings: GatewaySettings, *, freeze_heap: bool = False):
         self.settings = ensure_development_keys(settings)
         self.bus = InProcessBus(delivery_limit=self.settings.bus_delivery_limit)
         self.runtimes = {name: ServiceRuntime(definition, self.settings.for_service(name), bus=self.bus)
@@ -35,7 +35,7 @@ class EmbeddedSystem:
         )
         self.app: FastAPI = create_gateway_app(
             self.settings, urls={name: f"http://{name}.embedded/graphql" for name in SERVICES}, client=client,
-            on_startup=self.start, on_shutdown=self.stop, bus=self.bus,
+            on_startup=self.start, on_shutdown=self.stop, bus=self.bus, freeze_heap=freeze_heap,
         )
         add_development_sign_in(self.app, self.settings)  # refuses outside the development setting
         if self.settings.expose_subgraphs:

@@ -42,6 +42,7 @@ from shared.graphql_over_http import FastJSONResponse, json_bytes, response_medi
 from shared.metrics import (ANONYMOUS, OPERATION_HEADER, OTHER, add_metrics_route, process_metrics,
                             request_operation_name)
 from shared.settings import GatewaySettings
+from shared.heap import freeze_startup_heap
 from shared.telemetry import NO_FRAMEWORK_TELEMETRY, extract_context, inject_context
 
 log = logging.getLogger(__name__)
@@ -115,11 +116,12 @@ def _not_ready(media: str = JSON) -> JSONResponse:
 
 def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | None = None,
                        client: httpx.AsyncClient | None = None, on_startup=None, on_shutdown=None,
-                       bus: Bus | None = None) -> FastAPI:
+                       bus: Bus | None = None, freeze_heap: bool = False) -> FastAPI:
     """`urls` and `client` default to the subgraph URLs of the settings over HTTP; embedded mode passes a client
     whose transports reach the services in-process. `on_startup`/`on_shutdown` run around composition (embedded
     mode starts the services there). Subscriptions hear `bus` (embedded mode's in-process bus, started by
-    `on_startup`), else a RabbitMQ connection of their own when AMQP_URL is set."""
+    `on_startup`), else a RabbitMQ connection of their own when AMQP_URL is set. `freeze_heap`: a serving process's
+    start-up objects leave the garbage collector's reach once composed (`shared.heap`)."""
     # A given client (the embedded mode's in-process transport, a test's) answers queries too; over the network,
     # aiohttp does (cheaper per call).
     calls = HttpxCalls(client) if client is not None else AiohttpCalls(settings.subgraph_timeout)
@@ -132,6 +134,8 @@ def create_gateway_app(settings: GatewaySettings, *, urls: Mapping[str, str] | N
             await on_startup()
         await gateway.source.first()
         stop_listening = await start_listening(settings, bus, gateway.hub)
+        if freeze_heap:
+            freeze_startup_heap()
         poller = asyncio.create_task(gateway.source.poll())
         try:
             yield

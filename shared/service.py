@@ -28,6 +28,7 @@ from shared.outbox import OutboxRelay, messaging_tables
 from shared.outbox_admin import outbox_health
 from shared.settings import Settings
 from shared.subgraph_http import SubgraphRouter
+from shared.heap import freeze_startup_heap
 from shared.telemetry import NO_FRAMEWORK_TELEMETRY, extract_context
 from shared.uow import AudienceLookup, EventConsumer, EventHandler, UnitOfWork
 
@@ -185,13 +186,16 @@ def _messaging_tables(metadata: MetaData):
 
 
 def create_service_app(runtime: ServiceRuntime, *, manage_lifecycle: bool = True,
-                       migrate_on_start: bool = True) -> FastAPI:
-    """The service's HTTP face: its federated subgraph at /graphql, /healthz and /readyz."""
+                       migrate_on_start: bool = True, freeze_heap: bool = False) -> FastAPI:
+    """The service's HTTP face: its federated subgraph at /graphql, /healthz and /readyz. `freeze_heap`: a serving
+    process's start-up objects leave the garbage collector's reach once started (`shared.heap`)."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         if manage_lifecycle:
             await runtime.start(migrate=migrate_on_start)
+            if freeze_heap:
+                freeze_startup_heap()
         try:
             yield
         finally:
