@@ -65,6 +65,27 @@ def _wait_ready(url: str, process: subprocess.Popen, log: Path, timeout: float =
     raise RuntimeError(f"{url} not ready after {timeout}s:\n{log.read_text()[-4000:]}")
 
 
+UVICORN_LEVELS = ("DEBUG:", "INFO:", "WARNING:", "ERROR:", "CRITICAL:")
+
+
+def _show_errors_logged(folder: Path, names) -> None:
+    """Each process's ERROR lines with their tracebacks, printed: pytest shows them with a failed test (an
+    "Unexpected error" a service masked is explained only in its log), and swallows them otherwise."""
+    for name in names:
+        try:
+            lines = (folder / f"{name}.log").read_text(errors="replace").splitlines()
+        except OSError:
+            continue
+        shown, inside = [], False
+        for line in lines:
+            if line[:2] == "20" and line[4:5] == "-" or line.startswith(UVICORN_LEVELS):  # a new record
+                inside = " ERROR " in line or line.startswith("ERROR:")
+            if inside:
+                shown.append(line)
+        if shown:
+            print(f"--- {name}: errors logged ---", *shown[-200:], sep="\n")
+
+
 @pytest.fixture
 async def real_gateway(postgres, amqp_url, bus_prefix, keys, tmp_path):
     """One process per service (`egov serve <service>`), each with its own PostgreSQL database, plus the gateway."""
@@ -103,6 +124,7 @@ async def real_gateway(postgres, amqp_url, bus_prefix, keys, tmp_path):
             except subprocess.TimeoutExpired:
                 process.kill()
             handle.close()
+        _show_errors_logged(tmp_path, ("approval", "finance", "audit", "secrecy", "gateway"))
         from services.approval.feeds.relay import RELAY_QUEUE, agency_exchange_name
         from shared.bus.rabbitmq import RabbitBus
 
