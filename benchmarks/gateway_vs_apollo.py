@@ -2,7 +2,7 @@
 four bureaus on PostgreSQL and RabbitMQ holding a realistic data set; then mutations through our gateway.
 
     .venv/bin/python benchmarks/gateway_vs_apollo.py [--projects 130] [--rounds 3] [--duration 4] [--connections 16]
-        [--mutations 60] [--scan-requests 40] [--seed-concurrency 8] [--admin-url ...] [--amqp-url ...] [--keep-logs]
+        [--mutations 60] [--sql-requests 40] [--seed-concurrency 8] [--admin-url ...] [--amqp-url ...] [--keep-logs]
 
 (Needs Node.js and npm: `benchmarks/npm/` pins @apollo/gateway, @apollo/server, @apollo/composition and autocannon,
 installed with `npm ci` on first use; and the `test` extra, as `lifecycle_load.py` does.) The defaults take about
@@ -26,10 +26,9 @@ alone is ~17 mutations per project, 25-35 mutations/s on a loaded 2-core machine
    req/s = 1 / sum(1 / req/s of each call), latency = the sum of the calls' latencies. Gateway overhead =
    1 - gateway req/s / direct req/s. CPU per request = the process's utime+stime (/proc/<pid>/stat) over the run
    / 2xx responses: the gateway's own, and the four subgraphs' together.
-4. SQL per subgraph for (b), from outside: PostgreSQL's scan counters (pg_stat_user_tables) per database over
-   `--scan-requests` sequential requests through our gateway, less the idle background rate. pg_stat_statements
-   is not loaded on this server, so the figure is table scans per request: an upper bound on statements (a join
-   counts each table). 0 skips it.
+4. SQL statements per subgraph for (b): each service counts the statements its request pool sends
+   (`egov_db_statements_total` on its /metrics), read around `--sql-requests` sequential requests through our
+   gateway, less what a scrape itself reads. 0 skips it.
 5. Mutations through our gateway (httpx, the product's path): createProject, submitProject, approveProject and
    makePayment, each `--mutations` times one at a time (rate, p50/p99) and `--mutations` times `--connections` at
    a time; the concurrent payments send a tenth of their keys twice (R-FIN-1: paid once). Then the books: every
@@ -59,7 +58,7 @@ import httpx  # noqa: E402
 
 from gateway_report import print_queries, print_summary  # noqa: E402
 from gateway_mutations import run_mutations  # noqa: E402
-from http_load import autocannon, ensure_npm_packages, scans_per_request, start_apollo  # noqa: E402
+from http_load import autocannon, ensure_npm_packages, start_apollo, statements_per_request  # noqa: E402
 from lifecycle_load import (  # noqa: E402
     SERVICES, Stack, add_stack_arguments, cached_minter, cpu_seconds, free_port, git_state, memory_kib, sample_memory,
 )
@@ -209,18 +208,19 @@ async def main(args) -> int:
             queries = await query_rounds(stack, urls, plans, token, args)
             print_queries(plans, queries)
 
-            scans = None
-            if args.scan_requests:
+            statements = None
+            if args.sql_requests:
                 async def send():
                     await client.post("/graphql", json=plans["b"][1], headers={"authorization": f"Bearer {token}"})
-                scans = await scans_per_request({s: stack.db_url(s, "postgresql") for s in SERVICES}, send,
-                                                args.scan_requests)
+                statements = await statements_per_request(
+                    client, {s: f"http://127.0.0.1:{stack.ports[s]}/metrics" for s in SERVICES}, send,
+                    args.sql_requests)
             mutations = await run_mutations(client, mint, seeder, payable, stack, settle, args)
 
         hwm = {name: memory_kib(p.pid)["VmHWM"] / 1024 for name, p in stack.processes.items() if p.poll() is None}
         hwm["client"] = memory_kib(os.getpid())["VmHWM"] / 1024
         exited = [name for name, p in stack.processes.items() if p.poll() is not None]
-        print_summary(seeding, queries, scans, mutations, hwm, {k: v / 1024 for k, v in peaks.items()}, exited,
+        print_summary(seeding, queries, statements, mutations, hwm, {k: v / 1024 for k, v in peaks.items()}, exited,
                       problems, time.perf_counter() - began)
         return 1 if exited or problems else 0
     except BaseException:
@@ -239,7 +239,7 @@ def parse_args(argv=None):
     parser.add_argument("--duration", type=float, default=4, help="seconds of load per query and target")
     parser.add_argument("--connections", type=int, default=16, help="autocannon connections; concurrent mutations")
     parser.add_argument("--mutations", type=int, default=60, help="mutations of each kind, per pass")
-    parser.add_argument("--scan-requests", type=int, default=40, help="requests of (b) for the SQL count (0: skip)")
+    parser.add_argument("--sql-requests", type=int, default=40, help="requests of (b) for the SQL count (0: skip)")
     parser.add_argument("--seed-concurrency", type=int, default=8, help="projects seeded at a time")
     add_stack_arguments(parser)
     return parser.parse_args(argv)

@@ -1,6 +1,6 @@
 """What the gateway benchmark drives from Node.js: Apollo Gateway over the stack's subgraphs and autocannon, both from
 npm packages pinned in `benchmarks/npm/` (package.json + package-lock.json, installed with `npm ci` on first use),
-and the SQL-side count of table scans per request."""
+and the SQL statements per request, as the services count them."""
 from __future__ import annotations
 
 import asyncio
@@ -11,7 +11,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
 import httpx
 
 NPM = Path(__file__).resolve().parent / "npm"
@@ -80,41 +79,23 @@ async def autocannon(url: str, body: dict, token: str, *, connections: int, dura
                 seconds=result["duration"], p50_ms=result["latency"]["p50"], p99_ms=result["latency"]["p99"])
 
 
-async def table_scans(db_urls: dict[str, str]) -> dict[str, dict[str, int]]:
-    """Per database and table: sequential plus index scans started, as PostgreSQL's statistics count them. (A
-    statement that reads k tables counts k, and a nested-loop rescan counts again: an upper bound on statements.)"""
+async def statements(client, metrics_urls: dict[str, str]) -> dict[str, float]:
+    """Per service: the SQL statements its request pool has sent (`egov_db_statements_total`, from its /metrics)."""
     counts = {}
-    for name, url in db_urls.items():
-        connection = await asyncpg.connect(url)
-        try:
-            counts[name] = {row["relname"]: int(row["n"]) for row in await connection.fetch(
-                "SELECT relname, seq_scan + coalesce(idx_scan, 0) AS n FROM pg_stat_user_tables")}
-        finally:
-            await connection.close()
+    for name, url in metrics_urls.items():
+        text = (await client.get(url)).text
+        counts[name] = sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                           if line.startswith("egov_db_statements_total{") and 'pool="requests"' in line)
     return counts
 
 
-async def scans_per_request(db_urls: dict[str, str], send, requests: int, flush: float = 11.0) -> dict[str, tuple]:
-    """Per database: (table scans per request, {table: scans per request} for the busiest tables), over `requests`
-    calls of `send()`, less the background rate (relays, dispatchers) measured over an idle window of the same
-    length. Backends report their statistics when idle, at most every 10 s, hence the waits."""
-    await asyncio.sleep(flush)
-    first = await table_scans(db_urls)
-    idle_started = time.monotonic()
-    await asyncio.sleep(flush)
-    idle = await table_scans(db_urls)
-    idle_seconds = time.monotonic() - idle_started
-    started = time.monotonic()
+async def statements_per_request(client, metrics_urls: dict[str, str], send, requests: int) -> dict[str, float]:
+    """Per service: SQL statements per call of `send()`, over `requests` calls, as the services count them (their
+    request pool only: the relay, consumers and workers use the events pool). A scrape reads each service's outbox
+    and queue on the same pool, so the statements of one scrape, measured between two scrapes, are taken off."""
+    first = await statements(client, metrics_urls)
+    second = await statements(client, metrics_urls)
     for _ in range(requests):
         await send()
-    await asyncio.sleep(flush)
-    after = await table_scans(db_urls)
-    scale = (time.monotonic() - started) / idle_seconds
-    result = {}
-    for name in db_urls:
-        per_table = {table: max(0.0, (after[name].get(table, 0) - idle[name].get(table, 0))
-                                - (idle[name].get(table, 0) - first[name].get(table, 0)) * scale) / requests
-                     for table in after[name]}
-        busiest = dict(sorted(((t, v) for t, v in per_table.items() if v >= 0.5), key=lambda x: -x[1])[:3])
-        result[name] = (sum(per_table.values()), busiest)
-    return result
+    after = await statements(client, metrics_urls)
+    return {name: (after[name] - second[name] - (second[name] - first[name])) / requests for name in metrics_urls}

@@ -26,6 +26,7 @@ from opentelemetry.metrics import CallbackOptions, Observation
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.view import ExplicitBucketHistogramAggregation, View
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from sqlalchemy import event
 
 from shared.metrics_sources import Snapshot, snapshot
 
@@ -107,6 +108,10 @@ class ProcessMetrics:
         ):
             meter.create_observable_gauge(name, callbacks=[self._observer(field)], unit=unit,
                                           description=description)
+        meter.create_observable_counter("egov.db.statements", callbacks=[self._observe_statements], unit="1",
+                                        description="SQL statements a service sent, by pool (requests; events: "
+                                                    "its relay, consumers and workers)")
+        self._statements: dict[tuple[str, str], int] = {}
         self._services: dict[str, ServiceRuntime] = {}
         self._snapshots: dict[str, Snapshot] = {}
         self._operation_names: dict[str, set[str]] = {}
@@ -140,6 +145,21 @@ class ProcessMetrics:
                 self.handler_duration.record(time.perf_counter() - started, attributes)
 
         return consume
+
+    # -- SQL statements -------------------------------------------------------------------------------------------
+    def count_statements(self, engine, service: str, pool: str) -> None:
+        """Count every statement `engine` sends (a plain integer per statement; the exporter reads it at a scrape)."""
+        key = (service, pool)
+        self._statements.setdefault(key, 0)
+
+        def counted(*_args) -> None:
+            self._statements[key] += 1
+
+        event.listen(engine.sync_engine, "before_cursor_execute", counted)
+
+    def _observe_statements(self, _options: CallbackOptions):
+        return [Observation(count, {"service": service, "pool": pool})
+                for (service, pool), count in self._statements.items()]
 
     # -- the services' outbox and queues, read at each scrape ----------------------------------------------------
     def watch(self, runtime: ServiceRuntime) -> None:

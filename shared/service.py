@@ -83,6 +83,9 @@ class ServiceRuntime:
         self._events_thread = EventLoopThread(f"{self.name}-events") if settings.amqp_url and bus is None else None
         # The engine the relay and the bus's consumers use: asyncpg's connections belong to the loop that opened them.
         self._events_engine = create_engine(self.database_url) if self._events_thread else self.engine
+        process_metrics().count_statements(self.engine, self.name, "requests")
+        if self._events_engine is not self.engine:
+            process_metrics().count_statements(self._events_engine, self.name, "events")
         # The sessions of what runs on the events loop, workers included.
         self.events_sessions = create_session_factory(self._events_engine) if self._events_thread else self.sessions
         self._relay = OutboxRelay(self.events_sessions, self.outbox, self.bus,

@@ -13,6 +13,8 @@ from shared.settings import GatewaySettings, Settings
 
 UNIT = {"department": "CONSTRUCTION_UNIT", "unit": "city-health-commission"}
 NAMED = "query MetricsProbe { __typename }"
+CREATE = """mutation { createProject(input: {name: "Metrics", kind: IT_MAINTENANCE, investmentEstimate: 100,
+  fundSources: [{source: FISCAL, amount: 100}]}) { project { id } } }"""
 PROJECTS = "query MetricsProjects($id: ID!) { project(id: $id) { name budgetReview { status } } }"
 
 
@@ -60,6 +62,31 @@ async def test_a_graphql_request_is_counted_by_operation_at_the_gateway_and_in_t
     assert requests(after, "approval", "MetricsProjects") == requests(before, "approval", "MetricsProjects") + 1
     histogram = frozenset({"component": "gateway", "operation": "MetricsProbe", "outcome": "ok", "le": "+Inf"}.items())
     assert after[("egov_graphql_request_duration_seconds_bucket", histogram)] >= 1
+
+
+async def test_each_service_counts_the_sql_statements_it_sends(embedded):
+    """Statements per service, so that an operator (and the gateway benchmark) sees what a request costs the
+    database: a project read through the gateway costs the approval and finance services statements; the scrape's
+    own outbox reads are counted too, hence two scrapes to compare with."""
+    client, system = embedded
+    created = (await client.post("/graphql", json={"query": CREATE})).json()
+    project_id = created["data"]["createProject"]["project"]["id"]
+    await system.settle()
+    for runtime in system.runtimes.values():  # embedded, the relays poll on the requests' engine: quiet them
+        await runtime.relay.stop()
+
+    def statements(samples, service: str) -> float:
+        return samples[("egov_db_statements_total", frozenset({"service": service, "pool": "requests"}.items()))]
+
+    first, second = await scrape(client), await scrape(client)
+    answer = (await client.post("/graphql", json={"query": PROJECTS, "variables": {"id": project_id}})).json()
+    assert "errors" not in answer and answer["data"]["project"], answer
+    third = await scrape(client)
+    for service in ("approval", "finance"):
+        per_scrape = statements(second, service) - statements(first, service)
+        assert statements(third, service) - statements(second, service) - per_scrape >= 1, service
+    assert statements(third, "audit") - statements(second, "audit") == \
+        statements(second, "audit") - statements(first, "audit")  # not asked: only the scrape's reads
 
 
 async def test_a_refused_request_counts_as_an_error(embedded):
