@@ -17,6 +17,7 @@ const PROJECT = graphql(`
       declaredClassified classified cityDecided major secrecyReviewPassed preUseApproved createdAt updatedAt
       fundSources { source amount }
       submissionProblems { code field message }
+      lifecycleActions { mutation available }
       dossier {
         feasibilityStudy { kind reference constructionContent investmentEstimate }
         preliminaryDesign { constructionContent implementationApproach sharingPlan functionalRequirements equipmentSelection }
@@ -96,8 +97,13 @@ export function ProjectPage({ id, session }: { id: string; session: Session }) {
   const project = result.data?.project;
   if (result.error) return <Alert type="error" message={result.error.message} />;
   if (!project) return <Card loading={result.fetching}>{!result.fetching && <Empty />}</Card>;
-  const actions = mutationsFor(session.department, true).filter((m) => !STAGE_SHOWN_ON_PAGE.has(m));
-  const mayEditDossier = mutationsFor(session.department, false).includes('createProject');
+  // The lifecycle's actions the project's state does not allow now are not offered (the API says which);
+  // the other services' actions are, and their rules answer for themselves.
+  const lifecycle = new Map(project.lifecycleActions.map((a) => [a.mutation, a.available]));
+  const actions = mutationsFor(session.department, true)
+    .filter((m) => !STAGE_SHOWN_ON_PAGE.has(m) && lifecycle.get(m) !== false);
+  const mayEditDossier = mutationsFor(session.department, false).includes('createProject')
+    && lifecycle.get('updateDossier') !== false;
   const tabs = [
     {
       key: 'overview', label: t('overview'), children: (

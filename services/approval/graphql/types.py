@@ -12,6 +12,7 @@ from strawberry.experimental.pydantic import input as pydantic_input
 from strawberry.experimental.pydantic import type as pydantic_type
 
 from services.approval.adapters.repository import ProjectRepository
+from services.approval.graphql.actions import LifecycleAction, lifecycle_actions
 from services.approval.domain import dossier as d
 from services.approval.domain import model
 from services.approval.domain.lifecycle import ProjectStatus
@@ -141,6 +142,11 @@ class Project:
     def submission_problems(self) -> list[UserError]:
         problems = submission_problems(self.record, None, None)
         return user_errors(DomainError(problems)) if problems else []
+
+    @strawberry.field(description="What your department may do to the project by the lifecycle's table (Article 5), "
+                                  "each marked available when the project's state allows it now.")
+    def lifecycle_actions(self, info: strawberry.Info) -> list[LifecycleAction]:
+        return lifecycle_actions(self.record.status, info.context.identity)
 
     @strawberry.field(description="R-GEN-2: infrastructure exemptions recorded by the Approval Bureau.")
     def exemptions(self) -> list[Exemption]:
