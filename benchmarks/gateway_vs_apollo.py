@@ -60,7 +60,8 @@ from gateway_report import print_queries, print_summary  # noqa: E402
 from gateway_mutations import run_mutations  # noqa: E402
 from http_load import autocannon, ensure_npm_packages, start_apollo, statements_per_request  # noqa: E402
 from lifecycle_load import (  # noqa: E402
-    SERVICES, Stack, add_stack_arguments, cached_minter, cpu_seconds, free_port, git_state, memory_kib, sample_memory,
+    SERVICES, Stack, add_stack_arguments, cached_minter, cpu_seconds, free_port, git_state, memory_kib, run_benchmark,
+    sample_memory,
 )
 from seeding import Seeder, RoutedClient, mutation_owners, state_counts  # noqa: E402
 from shared.clock import budget_year, utc_now  # noqa: E402
@@ -246,7 +247,4 @@ def parse_args(argv=None):
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(asyncio.run(main(parse_args())))
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        sys.exit("interrupted; processes, databases and broker objects removed")
+    run_benchmark(main, parse_args)

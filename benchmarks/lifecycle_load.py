@@ -588,8 +588,13 @@ def add_stack_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--keep-logs", action="store_true", help="keep the processes' logs (path printed)")
 
 
-if __name__ == "__main__":
+def run_benchmark(main, parse_args) -> None:
+    """A benchmark's command: its exit code, or a line saying an interrupted run cleaned up after itself."""
     try:
         sys.exit(asyncio.run(main(parse_args())))
     except (KeyboardInterrupt, asyncio.CancelledError):
         sys.exit("interrupted; processes, databases and broker objects removed")
+
+
+if __name__ == "__main__":
+    run_benchmark(main, parse_args)

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import websockets  # noqa: E402
 
 from lifecycle_load import (  # noqa: E402
-    Stack, add_stack_arguments, cached_minter, cpu_seconds, git_state, memory_kib, percentiles,
+    Stack, add_stack_arguments, cached_minter, cpu_seconds, git_state, memory_kib, percentiles, run_benchmark,
 )
 from shared.bus.rabbitmq import RabbitBus  # noqa: E402
 from shared.events import Audience, Envelope, ProjectApproved  # noqa: E402
@@ -172,7 +172,4 @@ def parse_args(argv=None):
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(asyncio.run(main(parse_args())))
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        sys.exit("interrupted; processes, databases and broker objects removed")
+    run_benchmark(main, parse_args)

@@ -175,6 +175,17 @@ def _signature(node: ast.FieldNode) -> str:
     return node.name.value + "".join(sorted(print_ast(a) for a in node.arguments or ()))
 
 
+def included(node, variables: Mapping[str, Any]) -> bool:
+    """Whether a selection of a validated document stays in, by its @skip/@include and the (coerced) variables."""
+    for directive in node.directives or ():
+        if directive.name.value in ("skip", "include"):
+            value = next(a.value for a in directive.arguments if a.name.value == "if")
+            condition = variables.get(value.name.value) if isinstance(value, ast.VariableNode) else value.value
+            if (directive.name.value == "skip") == bool(condition):
+                return False
+    return True
+
+
 class _Planner:
     def __init__(self, supergraph: Supergraph, document: DocumentNode, variables: Mapping[str, Any]):
         self.supergraph = supergraph
@@ -194,14 +205,7 @@ class _Planner:
     # -- the client's selections, as the executor would see them --------------------------------------------
     def included(self, node) -> bool:
         """@skip/@include are evaluated here, with the request's variables, so subgraphs never see them."""
-        for directive in node.directives or ():
-            if directive.name.value in ("skip", "include"):
-                value = next(a.value for a in directive.arguments if a.name.value == "if")
-                condition = self.variables.get(value.name.value) if isinstance(value, ast.VariableNode) \
-                    else value.value
-                if (directive.name.value == "skip") == bool(condition):
-                    return False
-        return True
+        return included(node, self.variables)
 
     def applies(self, condition: ast.NamedTypeNode | None, runtime: str) -> bool:
         if condition is None or condition.name.value == runtime:

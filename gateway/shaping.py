@@ -22,6 +22,8 @@ from graphql import (GraphQLBoolean, GraphQLFloat, GraphQLID, GraphQLInt, GraphQ
                      GraphQLObjectType, GraphQLSchema, GraphQLString, is_abstract_type, is_leaf_type)
 from graphql.language import ast
 
+from gateway.planner import included
+
 _INT_MIN, _INT_MAX = -(2 ** 31), 2 ** 31 - 1
 
 
@@ -72,7 +74,7 @@ class Shaper:
 
     def _collect(self, object_type, selection_set: ast.SelectionSetNode, grouped: dict, visited: set) -> None:
         for selection in selection_set.selections:
-            if not self._included(selection):
+            if not included(selection, self.variables):
                 continue
             if isinstance(selection, ast.FieldNode):
                 grouped.setdefault((selection.alias or selection.name).value, []).append(selection)
@@ -86,23 +88,6 @@ class Shaper:
                     continue
                 visited.add(name)
                 self._collect(object_type, fragment.selection_set, grouped, visited)
-
-    def _included(self, node) -> bool:
-        for directive in node.directives or ():
-            name = directive.name.value
-            if name not in ("skip", "include"):
-                continue
-            argument = next((a for a in directive.arguments or () if a.name.value == "if"), None)
-            if argument is None:
-                raise Bail
-            value = argument.value
-            condition = self.variables.get(value.name.value) if isinstance(value, ast.VariableNode) else \
-                getattr(value, "value", None)
-            if not isinstance(condition, bool):
-                raise Bail
-            if condition == (name == "skip"):
-                return False
-        return True
 
     def _applies(self, condition: ast.NamedTypeNode | None, object_type: GraphQLObjectType) -> bool:
         if condition is None or condition.name.value == object_type.name:

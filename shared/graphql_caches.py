@@ -81,5 +81,19 @@ def limit_rules(*, max_depth: int, max_aliases: int) -> tuple:
     return (*QueryDepthLimiter(max_depth).validation_rules, *MaxAliasesLimiter(max_aliases).validation_rules)
 
 
+class _ParserCache(ParserCache):
+    """Strawberry's ParserCache, except that a document that does not parse is left to Strawberry's own parse: the
+    cache's syntax error would escape before Strawberry's handling of parse errors, and reach the caller as an
+    unexpected error instead of GRAPHQL_PARSE_FAILED."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        try:
+            context.graphql_document = self.cached_parse_document(context.query, **context.parse_options)
+        except GraphQLError:
+            context.graphql_document = None  # parsed again, and reported, by Strawberry
+        yield
+
+
 def parser_cache() -> ParserCache:
-    return ParserCache(maxsize=CACHE_SIZE)
+    return _ParserCache(maxsize=CACHE_SIZE)

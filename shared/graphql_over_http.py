@@ -90,15 +90,10 @@ def result_status(result: dict, media: str) -> int:
     return 400 if media == GRAPHQL_RESPONSE and "data" not in result else 200
 
 
-def is_syntax_error(error: GraphQLError) -> bool:
-    """A syntax error, as graphql-core raises it or wrapped in another GraphQLError."""
-    return isinstance(error, GraphQLSyntaxError) or isinstance(error.original_error, GraphQLSyntaxError)
-
-
 def request_error_code(error: GraphQLError, *, before_execution: bool) -> str | None:
     """Apollo's code for an error raised before any resolver ran, or None for the others: a syntax error, a
     validation error (found before execution, about the document), or a variable whose value does not fit."""
-    if is_syntax_error(error):
+    if isinstance(error, GraphQLSyntaxError):
         return PARSE_FAILED
     if error.path is not None:
         return None

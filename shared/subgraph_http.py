@@ -15,8 +15,8 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from shared.graphql_over_http import (BAD_REQUEST, GRAPHQL_RESPONSE, INTERNAL_SERVER_ERROR, JSON,
-                                      OPERATION_RESOLUTION_FAILURE, PARSE_FAILED, error_response, is_syntax_error,
-                                      not_acceptable, response_media, result_status, wants_graphiql)
+                                      OPERATION_RESOLUTION_FAILURE, error_response, not_acceptable, response_media,
+                                      result_status, wants_graphiql)
 from shared.metrics import ANONYMOUS, OPERATION_HEADER, process_metrics, request_operation_name
 
 
@@ -75,12 +75,8 @@ class SubgraphRouter(GraphQLRouter):
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         answer = await super().process_result(request, result)
-        raised = result.errors or ()
-        for number, error in enumerate(answer.get("errors") or ()):
+        for error in answer.get("errors") or ():
             extensions = error.setdefault("extensions", {})
-            # A syntax error that Strawberry's parser cache raised skips the extensions that name it
-            if "code" not in extensions and number < len(raised) and is_syntax_error(raised[number]):
-                extensions["code"] = PARSE_FAILED
             extensions.setdefault("code", INTERNAL_SERVER_ERROR)  # what is left without a code was masked
         if result.data is None and result.errors and all(e.path is None for e in result.errors):
             del answer["data"]  # the request failed before execution
