@@ -60,8 +60,10 @@ class Clerk:
         form = self.form(mutation)
         for path, count in (rows or {}).items():
             for index in range(count):
-                if not form.locator(f'[data-field^="{path}.{index}."]').count():
+                row = form.locator(f'[data-field^="{path}.{index}."]')
+                if not row.count():
                     form.get_by_test_id(f"add-{path.split('.')[-1]}").click()
+                    expect(row.first).to_be_attached()  # rendered before the next row is asked for
         for path, value in (fields or {}).items():
             fill(form, path, value)
         before = form.get_attribute("data-outcome")
