@@ -4,7 +4,7 @@ PostgreSQL and RabbitMQ.
     .venv/bin/python benchmarks/lifecycle_load.py [--projects 40] [--concurrency 8] [--rounds 1] [--warmup 1]
         [--rate R | --no-half-rate]
         [--admin-url postgresql://postgres@127.0.0.1:5432/test] [--amqp-url amqp://guest:guest@127.0.0.1:5672/]
-        [--probe-interval 0.02] [--keep-logs]
+        [--probe-interval 0.02] [--keep-logs] [--stamps DIR]
 
 (The virtual environment needs the `test` extra, as `scripts/test.sh` installs it: the walk is the end-to-end
 tier's own, `tests/e2e/lifecycle.py`.)
@@ -29,7 +29,8 @@ It reports, per round and (with `--rounds K`) as the median of the rounds:
   their commits, so the figure is the relay + broker + consumer path, not the observer's polling;
 - as a client sees it: from approveProject's response to the first gateway answer (polled every
   `--probe-interval` s by a probe beside the walk) showing Finance's budget review / Audit's register entry;
-- peak resident memory (VmHWM from /proc) and CPU seconds of each process over the measured walks.
+- peak resident memory (VmHWM from /proc) and CPU seconds of each process over the measured walks;
+- SQL statements and database connections opened by each service's pools over the walks (from its /metrics).
 On 2 cores the client and five servers share the CPU: compare figures, don't quote them as capacity.
 """
 from __future__ import annotations
@@ -199,14 +200,15 @@ class Stack:
             await asyncio.sleep(1)
 
     async def stamps(self) -> tuple[list, list]:
-        """Every outbox row (event, type, subject, created, published) and inbox row (consumer, event, processed)."""
+        """Every outbox row (service, event, type, subject, created, published) and inbox row (consumer: a service,
+        or a service's worker such as approval-webhooks; event; processed)."""
         outbox, inbox = [], []
         for service in SERVICES:
             connection = await asyncpg.connect(self.db_url(service, "postgresql"))
             try:
-                outbox += await connection.fetch("SELECT event_id, type, subject, created_at, published_at FROM outbox")
-                inbox += [(service, *row) for row in
-                          await connection.fetch("SELECT event_id, processed_at FROM inbox")]
+                outbox += await connection.fetch("SELECT $1::text AS service, event_id, type, subject, created_at, "
+                                                 "published_at FROM outbox", service)
+                inbox += list(await connection.fetch("SELECT consumer, event_id, processed_at FROM inbox"))
             finally:
                 await connection.close()
         return outbox, inbox
@@ -398,6 +400,21 @@ async def sample_memory(pids: dict[str, int], peaks: dict[str, int], interval: f
         await asyncio.sleep(interval)
 
 
+DATABASE_COUNTERS = re.compile(r'^egov_db_(statements|connections_opened)_total\{(?=[^}]*pool="(\w+)")'
+                               r'(?=[^}]*service="(\w+)")[^}]*\} ([0-9.e+]+)$', re.M)
+
+
+async def database_counters(stack: Stack) -> dict[tuple[str, str, str], float]:
+    """Each service's SQL statements and connections opened so far, by pool, from its /metrics."""
+    counters = {}
+    async with httpx.AsyncClient(timeout=5) as client:
+        for service in SERVICES:
+            text = (await client.get(f"http://127.0.0.1:{stack.ports[service]}/metrics")).text
+            for what, pool, name, value in DATABASE_COUNTERS.findall(text):
+                counters[(name, pool, what)] = float(value)
+    return counters
+
+
 # ---------------------------------------------------------------- one round
 
 
@@ -435,6 +452,7 @@ async def run_round(args, label: str, rate: float | None = None) -> dict:
             pids = {name: process.pid for name, process in stack.processes.items()} | {"client": os.getpid()}
             ready_rss = {name: memory_kib(pid)["VmRSS"] for name, pid in pids.items()}
             cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+            database_before = await database_counters(stack)
             peaks: dict[str, int] = {}
             sampler = asyncio.create_task(sample_memory(pids, peaks))
             recorder = Recorder(client, mint, args.probe_interval)
@@ -444,16 +462,24 @@ async def run_round(args, label: str, rate: float | None = None) -> dict:
             seconds, load_after = time.perf_counter() - started, os.getloadavg()[0]
             cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
             hwm = {name: memory_kib(pid)["VmHWM"] for name, pid in pids.items()}
+            database = {key: value - database_before.get(key, 0) for key, value in
+                        (await database_counters(stack)).items()}
             sampler.cancel()
             await asyncio.gather(*recorder.probes)
         await stack.settle()
         outbox, inbox = await stack.stamps()
+        if args.stamps:
+            write_stamps(Path(args.stamps) / f"{label}", outbox, inbox)
         for name, process in stack.processes.items():
             if process.poll() is not None:
                 failures.append(f"{name} exited with {process.returncode} during the round")
         result = summarise(recorder, failures, seconds, outbox, inbox,
                            {name: (ready_rss[name], peaks.get(name, 0), hwm[name], cpu[name]) for name in pids})
         result["throughput"]["load average"] = (load_before + load_after) / 2
+        result["database (during the walks)"] = {
+            f"{name} {pool}": (database.get((name, pool, "statements"), 0),
+                               database.get((name, pool, "connections_opened"), 0))
+            for name, pool, what in sorted(database) if what == "statements"}
         result["throughput"]["paced at (mutations/s)"] = rate or 0.0
         return result
     except BaseException:
@@ -492,6 +518,24 @@ def summarise(recorder: Recorder, failures: list[str], seconds: float, outbox, i
     }
 
 
+def write_stamps(folder: Path, outbox, inbox) -> None:
+    """Every event's stamps, for a closer look than percentiles: outbox.csv (service, event, type, subject, created,
+    published) and inbox.csv (consumer, event, processed), instants in UTC ISO 8601."""
+    import csv
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "outbox.csv").open("w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(("service", "event_id", "type", "subject", "created_at", "published_at"))
+        writer.writerows((row["service"], row["event_id"], row["type"], row["subject"], row["created_at"].isoformat(),
+                          row["published_at"].isoformat() if row["published_at"] else "") for row in outbox)
+    with (folder / "inbox.csv").open("w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(("consumer", "event_id", "processed_at"))
+        writer.writerows((consumer, event_id, processed_at.isoformat()) for consumer, event_id, processed_at in inbox)
+    print(f"stamps written to {folder}")
+
+
 def scaled(values: list[float]) -> tuple[int, float, float]:
     n, p50, p99 = percentiles(values)
     return n, p50 * 1000, p99 * 1000
@@ -519,6 +563,9 @@ def print_report(title: str, result: dict) -> None:
     print(f"\n{'process':<10}  {'RSS ready MiB':>13}  {'peak sampled':>12}  {'VmHWM MiB':>9}  {'CPU s (walks)':>13}")
     for name, (ready, peak, hwm, cpu) in result["processes (MiB, CPU s)"].items():
         print(f"{name:<10}  {ready:>13.1f}  {peak:>12.1f}  {hwm:>9.1f}  {cpu:>13.1f}")
+    print(f"\n{'database, pool':<18}  {'statements':>10}  {'connections opened':>18}")
+    for name, (statements, opened) in result["database (during the walks)"].items():
+        print(f"{name:<18}  {statements:>10.0f}  {opened:>18.0f}")
 
 
 def medians(results: list[dict]) -> dict:
@@ -526,7 +573,7 @@ def medians(results: list[dict]) -> dict:
     merged: dict = {"throughput": {k: statistics.median(r["throughput"][k] for r in results)
                                    for k in results[0]["throughput"]}, "failures": []}
     for section in ("mutation latency (ms)", "commit -> consumer effect (ms)", "as a client sees it (ms)",
-                    "processes (MiB, CPU s)"):
+                    "processes (MiB, CPU s)", "database (during the walks)"):
         names = dict.fromkeys(name for r in results for name in r[section])
         merged[section] = {name: tuple(statistics.median(column) for column in
                                        zip(*(r[section][name] for r in results if name in r[section])))
@@ -575,6 +622,7 @@ def parse_args(argv=None):
     parser.add_argument("--rate", type=float, help="pace the mutations at this many per second (default: a "
                                                    "saturating round, then one paced at half its rate)")
     parser.add_argument("--no-half-rate", action="store_true", help="only the saturating round(s)")
+    parser.add_argument("--stamps", metavar="DIR", help="write each round's event stamps as CSV under DIR")
     parser.add_argument("--probe-interval", type=float, default=0.02, help="seconds between the probe's polls")
     add_stack_arguments(parser)
     return parser.parse_args(argv)

@@ -34,6 +34,18 @@ def create_engine(url: str) -> AsyncEngine:
     return create_async_engine(url, pool_size=5, max_overflow=5)
 
 
+def create_relay_engine(url: str) -> AsyncEngine | None:
+    """The outbox relay's own engine on PostgreSQL (None elsewhere): its transactions commit without waiting for
+    the WAL to reach the disk (`synchronous_commit` off). All they commit is that rows were published (or why not);
+    should PostgreSQL crash before writing that down, those rows are published again, and the consumers' inbox gives
+    each event one effect. A state change and its outbox row still commit durably, on the service's own engines.
+    One round runs at a time per relay, so one connection (two while a round finishes and the next begins)."""
+    if make_url(url).get_backend_name() != "postgresql":
+        return None
+    return create_async_engine(url, pool_size=1, max_overflow=1,
+                               connect_args={"server_settings": {"synchronous_commit": "off"}})
+
+
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker:
     return async_sessionmaker(engine, expire_on_commit=False)
 

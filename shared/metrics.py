@@ -110,8 +110,12 @@ class ProcessMetrics:
                                           description=description)
         meter.create_observable_counter("egov.db.statements", callbacks=[self._observe_statements], unit="1",
                                         description="SQL statements a service sent, by pool (requests; events: "
-                                                    "its relay, consumers and workers)")
+                                                    "its consumers and workers; relay: its outbox relay)")
+        meter.create_observable_counter("egov.db.connections.opened", callbacks=[self._observe_connections],
+                                        unit="1", description="database connections a service opened, by pool: "
+                                                              "churn shows a pool too small for its bursts")
         self._statements: dict[tuple[str, str], int] = {}
+        self._connections: dict[tuple[str, str], int] = {}
         self._services: dict[str, ServiceRuntime] = {}
         self._snapshots: dict[str, Snapshot] = {}
         self._operation_names: dict[str, set[str]] = {}
@@ -148,18 +152,28 @@ class ProcessMetrics:
 
     # -- SQL statements -------------------------------------------------------------------------------------------
     def count_statements(self, engine, service: str, pool: str) -> None:
-        """Count every statement `engine` sends (a plain integer per statement; the exporter reads it at a scrape)."""
+        """Count every statement `engine` sends and every connection it opens (plain integers; the exporter reads
+        them at a scrape)."""
         key = (service, pool)
         self._statements.setdefault(key, 0)
+        self._connections.setdefault(key, 0)
 
         def counted(*_args) -> None:
             self._statements[key] += 1
 
+        def opened(*_args) -> None:
+            self._connections[key] += 1
+
         event.listen(engine.sync_engine, "before_cursor_execute", counted)
+        event.listen(engine.sync_engine.pool, "connect", opened)
 
     def _observe_statements(self, _options: CallbackOptions):
         return [Observation(count, {"service": service, "pool": pool})
                 for (service, pool), count in self._statements.items()]
+
+    def _observe_connections(self, _options: CallbackOptions):
+        return [Observation(count, {"service": service, "pool": pool})
+                for (service, pool), count in self._connections.items()]
 
     # -- the services' outbox and queues, read at each scrape ----------------------------------------------------
     def watch(self, runtime: ServiceRuntime) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    func,
     select,
     update,
 )
@@ -103,7 +104,7 @@ class _Failure:
 class OutboxRelay:
     """Publishes a service's outbox: woken after each commit, and polling as a fallback.
 
-    A round takes a batch of unpublished rows in one transaction that locks them (SKIP LOCKED keeps relays of other
+    A round takes a batch of unpublished rows with one statement that locks them (SKIP LOCKED keeps relays of other
     processes off them), publishes them with publisher confirms, pipelined across subjects, and commits each row's
     outcome: `published_at` once the broker has confirmed it, else one more `attempts` and the `last_error`. A row's
     failure never undoes another's confirmation, so the relay sends no confirmed row again. Only if the process dies
@@ -157,38 +158,43 @@ class OutboxRelay:
             if round_.candidates < self._batch_size or round_.published == 0:
                 return total
 
-    def _pending(self):
-        """The next rows to try, in order: unpublished, not parked, and not behind a parked row of their subject."""
+    def _claim(self):
+        """The next rows to try, in order and locked (SKIP LOCKED passes over rows another relay holds): unpublished,
+        not parked and not behind a parked row of their subject; each with the seq of the latest unpublished row of
+        its subject before it (None if it is its subject's first), so that a subject stops where another relay
+        holds its earlier row."""
         outbox = self._outbox
-        parked = outbox.alias("parked")
+        earlier = outbox.alias("earlier")
         behind_a_parked_row = (
-            select(parked.c.seq)
-            .where(parked.c.subject == outbox.c.subject, parked.c.seq < outbox.c.seq,
-                   parked.c.parked_at.is_not(None), parked.c.published_at.is_(None))
+            select(earlier.c.seq)
+            .where(earlier.c.subject == outbox.c.subject, earlier.c.seq < outbox.c.seq,
+                   earlier.c.parked_at.is_not(None), earlier.c.published_at.is_(None))
             .exists()
         )
+        previous_unpublished = (
+            select(func.max(earlier.c.seq))
+            .where(earlier.c.subject == outbox.c.subject, earlier.c.seq < outbox.c.seq,
+                   earlier.c.published_at.is_(None))
+            .scalar_subquery()
+        )
         return (
-            select(outbox.c.seq, outbox.c.subject)
+            select(outbox.c.seq, outbox.c.subject, outbox.c.envelope, outbox.c.type, outbox.c.attempts,
+                   previous_unpublished.label("previous_unpublished"))
             .where(outbox.c.published_at.is_(None), outbox.c.parked_at.is_(None), ~behind_a_parked_row)
             .order_by(outbox.c.seq)
             .limit(self._batch_size)
+            .with_for_update(of=outbox, skip_locked=True)
         )
 
     async def _publish_round(self) -> _Round:
         outbox = self._outbox
         bus_away = None
         async with self._lock, self._sessions() as session, session.begin():
-            candidates = (await session.execute(self._pending())).all()
-            round_ = _Round(candidates=len(candidates))
-            if not candidates:
+            claimed = (await session.execute(self._claim())).all()
+            round_ = _Round(candidates=len(claimed))
+            if not claimed:
                 return round_
-            locked = {row.seq: row for row in (await session.execute(
-                select(outbox.c.seq, outbox.c.envelope, outbox.c.type, outbox.c.attempts)
-                .where(outbox.c.seq.in_([seq for seq, _ in candidates]), outbox.c.published_at.is_(None),
-                       outbox.c.parked_at.is_(None))
-                .with_for_update(skip_locked=True))).all()}
-            outcomes = await asyncio.gather(*(self._publish_in_order(chain)
-                                              for chain in _chains(candidates, locked)))
+            outcomes = await asyncio.gather(*(self._publish_in_order(chain) for chain in _chains(claimed)))
             published = [seq for confirmed, _ in outcomes for seq in confirmed]
             if published:
                 await session.execute(update(outbox).where(outbox.c.seq.in_(published))
@@ -283,19 +289,16 @@ class OutboxRelay:
         self._stopping = False
 
 
-def _chains(candidates, locked: dict) -> list[list]:
-    """The locked rows as one chain per subject, in order; a subject stops at its first row another relay holds (or
-    that was published or parked meanwhile). Rows without a subject are chains of their own."""
+def _chains(claimed) -> list[list]:
+    """The claimed rows as one chain per subject, in order. A subject stops at a row whose subject's earlier
+    unpublished row is not among them (another relay holds it); rows without a subject are chains of their own."""
     chains: dict[object, list] = {}
-    stopped: set[object] = set()
-    for seq, subject in candidates:
-        key = subject if subject is not None else ("seq", seq)
-        if key in stopped:
+    taken: set[int] = set()
+    for row in sorted(claimed, key=lambda row: row.seq):
+        if row.previous_unpublished is not None and row.previous_unpublished not in taken:
             continue
-        if seq not in locked:
-            stopped.add(key)
-            continue
-        chains.setdefault(key, []).append(locked[seq])
+        taken.add(row.seq)
+        chains.setdefault(row.subject if row.subject is not None else ("seq", row.seq), []).append(row)
     return list(chains.values())
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import MetaData, text
 
 from shared.auth import AuthError, TokenVerifier
 from shared.bus import Bus, create_bus
-from shared.db import create_engine, create_session_factory
+from shared.db import create_engine, create_relay_engine, create_session_factory
 from shared.event_loop_thread import EventLoopThread, RelayOnThread
 from shared.graphql import RequestContext
 from shared.graphql_over_http import JSON, error_response, response_media
@@ -88,7 +88,11 @@ class ServiceRuntime:
             process_metrics().count_statements(self._events_engine, self.name, "events")
         # The sessions of what runs on the events loop, workers included.
         self.events_sessions = create_session_factory(self._events_engine) if self._events_thread else self.sessions
-        self._relay = OutboxRelay(self.events_sessions, self.outbox, self.bus,
+        self._relay_engine = create_relay_engine(self.database_url)
+        if self._relay_engine is not None:
+            process_metrics().count_statements(self._relay_engine, self.name, "relay")
+        relay_sessions = create_session_factory(self._relay_engine) if self._relay_engine else self.events_sessions
+        self._relay = OutboxRelay(relay_sessions, self.outbox, self.bus,
                                   poll_interval=settings.relay_poll_interval, max_attempts=settings.outbox_max_attempts)
         self.relay = RelayOnThread(self._relay, self._events_thread) if self._events_thread else self._relay
         self.verifier = TokenVerifier(settings)
@@ -159,6 +163,8 @@ class ServiceRuntime:
             await self.bus.close()
         if self._events_engine is not self.engine:
             await self._events_engine.dispose()
+        if self._relay_engine is not None:
+            await self._relay_engine.dispose()
 
     async def queue_depth(self) -> tuple[int, int] | None:
         """Messages waiting in this service's queue and its dead-letter queue, as the broker counts them."""
@@ -219,14 +225,7 @@ def create_service_app(runtime: ServiceRuntime, *, manage_lifecycle: bool = True
                                     component=runtime.name)
     app.include_router(graphql_router, prefix="/graphql")
 
-    @app.middleware("http")
-    async def trace_requests(request: Request, call_next):
-        with tracer.start_as_current_span(
-            f"{runtime.name} {request.method} {request.url.path}",
-            context=extract_context(dict(request.headers)),
-            kind=SpanKind.SERVER,
-        ):
-            return await call_next(request)
+    app.add_middleware(_TraceRequests, component=runtime.name)
 
     @app.exception_handler(_Unauthenticated)
     async def unauthenticated(request: Request, exc: _Unauthenticated):
@@ -250,3 +249,19 @@ def create_service_app(runtime: ServiceRuntime, *, manage_lifecycle: bool = True
 
 class _Unauthenticated(Exception):
     pass
+
+
+class _TraceRequests:
+    """A server span per HTTP request, continuing the caller's trace (the gateway's): plain ASGI, where Starlette's
+    `BaseHTTPMiddleware` would run every request through a task group and memory streams."""
+
+    def __init__(self, app, component: str):
+        self.app, self.component = app, component
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        carrier = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
+        with tracer.start_as_current_span(f"{self.component} {scope['method']} {scope['path']}",
+                                          context=extract_context(carrier), kind=SpanKind.SERVER):
+            await self.app(scope, receive, send)

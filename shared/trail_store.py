@@ -5,8 +5,11 @@ Appending is safe when decisions commit at once: it starts with one UPDATE of th
 on and returns the previous hash. On PostgreSQL that UPDATE locks the row until the transaction ends, so a
 concurrent append waits there and then reads the head as committed (READ COMMITTED re-reads an updated row): the
 chain never forks and no decision fails for it. On SQLite the same UPDATE takes the database's single write lock.
-The head stays locked from the append to the commit: a unit of work appends once its decision is taken, so that is
-the rest of one short transaction.
+
+Every decision of a service passes that one row, so its lock is held as briefly as can be: `append` only queues the
+decisions on the session, and they are chained as the transaction commits, after everything else it writes (two
+statements on PostgreSQL: take the head, then write the entries and the new head hash at once), or before the
+session reads the trail. A transaction's own reads see its decisions; one rolled back leaves nothing.
 """
 from __future__ import annotations
 
@@ -14,9 +17,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import (
-    BigInteger, Boolean, Column, DateTime, Index, Integer, MetaData, String, Table, Text, insert, select, update,
+    BigInteger, Boolean, Column, DateTime, Index, Integer, MetaData, String, Table, Text, event, insert, select,
+    update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from shared.clock import as_utc
 from shared.trail import GENESIS, Decision, TrailEntry, TrailReport, chain, verify
@@ -24,6 +29,7 @@ from shared.trail import GENESIS, Decision, TrailEntry, TrailReport, chain, veri
 TRAIL_TABLE, HEAD_TABLE = "decision_trail", "decision_trail_head"
 HEAD_ID = 1
 VERIFY_BATCH = 1000
+_PENDING = "egov.trail.pending"  # in Session.info: the decisions queued in this transaction, per trail
 
 
 def _entry_columns_v1() -> list:
@@ -122,28 +128,53 @@ def entry_from_row(row) -> TrailEntry:
                                "project_id": row["project_id"]})
 
 
+def _chain_pending(session: Session) -> None:
+    """Chain the decisions queued on this session onto their trails (before its commit, or a read of a trail)."""
+    pending: dict[TrailTables, list[Decision]] = session.info.pop(_PENDING, None) or {}
+    for tables, decisions in pending.items():
+        last, previous = session.execute(_take_head(tables, len(decisions))).one()
+        rows, entries = _chained(last - len(decisions) + 1, previous, decisions)
+        new_head = update(tables.head).where(tables.head.c.id == HEAD_ID).values(entry_hash=entries[-1].entry_hash)
+        if session.get_bind().dialect.name == "postgresql":  # one round trip: the entries and the head at once
+            session.execute(insert(tables.entries).values(rows).add_cte(new_head.returning(tables.head.c.id)
+                                                                          .cte("new_head")))
+        else:
+            session.execute(insert(tables.entries), rows)
+            session.execute(new_head)
+
+
+def _forget_pending(session: Session, *_args) -> None:
+    session.info.pop(_PENDING, None)
+
+
 class DecisionTrail:
     """A service's trail, inside the caller's transaction (its unit of work commits)."""
 
     def __init__(self, tables: TrailTables, session: AsyncSession):
         self.tables, self.session = tables, session
 
-    async def append(self, *decisions: Decision) -> list[TrailEntry]:
+    async def append(self, *decisions: Decision) -> None:
+        """Put decisions on the trail with this transaction: chained onto the head as it commits."""
         if not decisions:
-            return []
-        last, previous = (await self.session.execute(_take_head(self.tables, len(decisions)))).one()
-        rows, entries = _chained(last - len(decisions) + 1, previous, decisions)
-        await self.session.execute(insert(self.tables.entries), rows)
-        head = self.tables.head
-        await self.session.execute(update(head).where(head.c.id == HEAD_ID).values(entry_hash=entries[-1].entry_hash))
-        return entries
+            return
+        session = self.session.sync_session
+        if not event.contains(session, "before_commit", _chain_pending):
+            event.listen(session, "before_commit", _chain_pending)
+            event.listen(session, "after_rollback", _forget_pending)
+        session.info.setdefault(_PENDING, {}).setdefault(self.tables, []).extend(decisions)
+
+    async def _chain_pending(self) -> None:
+        if self.session.sync_session.info.get(_PENDING):
+            await self.session.run_sync(_chain_pending)
 
     async def head(self) -> tuple[int, str]:
+        await self._chain_pending()
         head = self.tables.head
         row = (await self.session.execute(select(head.c.seq, head.c.entry_hash).where(head.c.id == HEAD_ID))).one()
         return row.seq, row.entry_hash
 
     async def entries(self, after_seq: int = 0, limit: int | None = None) -> list[TrailEntry]:
+        await self._chain_pending()
         table = self.tables.entries
         query = select(table).where(table.c.seq > after_seq).order_by(table.c.seq)
         if limit is not None:
@@ -152,6 +183,7 @@ class DecisionTrail:
 
     async def about(self, subject_type: str, subject_ids: Sequence[str]) -> dict[str, list[TrailEntry]]:
         """The entries about each subject (a project, a plan, a vendor...), oldest first."""
+        await self._chain_pending()
         table = self.tables.entries
         found: dict[str, list[TrailEntry]] = {subject_id: [] for subject_id in subject_ids}
         for start in range(0, len(subject_ids), 1000):

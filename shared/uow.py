@@ -42,6 +42,7 @@ class UnitOfWork:
         self.session: AsyncSession | None = None
         self.emitted: list[Envelope] = []
         self._committed = False
+        self.nothing_to_record = False
 
     async def __aenter__(self) -> "UnitOfWork":
         self.session = self._sessions()
@@ -58,6 +59,11 @@ class UnitOfWork:
         envelope = Envelope.wrap(payload, source=self.source, subject=subject, trace=inject_context())
         self.emitted.append(envelope)
         return envelope
+
+    def record_nothing(self) -> None:
+        """A consumer's handler found the event changes nothing here, now or if it is handled again: the consumer
+        writes no inbox row and commits nothing (a read-only transaction, no write to make durable)."""
+        self.nothing_to_record = True
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Call this once the transaction has committed (never if it does not)."""
@@ -150,6 +156,8 @@ class EventConsumer:
                         log.info("%s: %s %s already processed", self.name, envelope.type, envelope.id)
                         return
                     await handler(uow, envelope.payload(), envelope)
+                    if uow.nothing_to_record and not uow.emitted:
+                        return
                     await uow.mark_processed(self.name, envelope)
                     await uow.commit()
             except IntegrityError:

@@ -31,11 +31,16 @@ def create_webhook_handlers(on_enqueued: Callable[[], None] | None = None) -> di
     """One handler for every event type of the catalog: the deliveries it owes, written with the inbox row."""
 
     async def owe_deliveries(uow: UnitOfWork, _payload, envelope: Envelope) -> None:
+        """The deliveries owed for the event; most events owe none (no registration names them), and such an event
+        leaves nothing written: handled again, it would owe what registrations name it then."""
         if not outside_readable(envelope):  # R-SEC-2 / R-PUB-1: fail closed, no audience means no delivery
+            uow.record_nothing()
             return
         repository = WebhookRepository(uow.session)
         matching = [r for r in await repository.registrations(enabled_only=True) if subscribes_to(r, envelope)]
-        if matching and await repository.enqueue(matching, envelope, utc_now()) and on_enqueued:
+        if not matching:
+            uow.record_nothing()
+        elif await repository.enqueue(matching, envelope, utc_now()) and on_enqueued:
             uow.after_commit(on_enqueued)  # the dispatcher looks once the deliveries are there to see
 
     return {event_type: owe_deliveries for event_type in CATALOG}

@@ -153,3 +153,41 @@ async def test_one_round_pipelines_many_projects_events_and_keeps_each_projects_
         await approval.stop()
         await listener.close()
         await listener.delete_everything(["listener"])
+
+
+async def test_a_project_whose_earlier_event_another_relay_holds_waits_and_the_others_flow_past(
+        postgres, amqp_url, bus_prefix, keys):
+    """Two replicas of a service each run a relay over one outbox: while one holds a project's event (locked, its
+    round in progress), the other publishes every other project's events but not that project's later ones, which
+    follow once the earlier one is out: a consumer never sees a project's later event first."""
+    settings = settings_for(await postgres.create("approval_two_relays"), amqp_url, bus_prefix, keys)
+    approval = ServiceRuntime(APPROVAL, settings.for_service("approval"))
+    listener = RabbitBus(amqp_url, prefix=bus_prefix)
+    received: list[Envelope] = []
+
+    async def record(envelope):
+        received.append(envelope)
+
+    await listener.subscribe("listener", list(CATALOG), record)
+    await approval.migrate()  # the relay is driven by hand
+    outbox = approval.outbox
+    try:
+        written = {}
+        async with approval.uow() as uow:
+            for subject in ("p-held", "p-free", "p-held", "p-free"):
+                written.setdefault(subject, []).append(
+                    await uow.emit(approved_envelope(subject).payload(), subject=subject))
+            await uow.commit()
+        async with approval.sessions() as other_relay, other_relay.begin():  # holds p-held's first event
+            await other_relay.execute(select(outbox.c.seq).order_by(outbox.c.seq).limit(1).with_for_update())
+            assert await approval.relay.publish_pending() == 2
+            await eventually(lambda: _value(len(received) >= 2))
+            assert [e.id for e in received] == [e.id for e in written["p-free"]]
+            assert await count(approval, outbox, outbox.c.published_at.is_(None)) == 2
+        assert await approval.relay.publish_pending() == 2
+        await eventually(lambda: _value(len(received) >= 4))
+        assert [e.id for e in received if e.subject == "p-held"] == [e.id for e in written["p-held"]]
+    finally:
+        await approval.stop()
+        await listener.close()
+        await listener.delete_everything(["listener"])

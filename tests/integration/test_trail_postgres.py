@@ -60,6 +60,33 @@ async def test_R_OVS_1_decisions_committed_at_once_chain_one_after_another_none_
         await engine.dispose()
 
 
+async def test_R_OVS_1_the_head_is_locked_only_as_a_decision_commits_not_while_it_is_being_taken(postgres):
+    """Every decision of a service passes the trail's one head row: a transaction that has put a decision on the
+    trail and is still deciding holds no lock on it, so another decision commits meanwhile; the first then chains
+    after it."""
+    url = await postgres.create("trail_head")
+    engine = create_engine(url)
+    metadata = MetaData()
+    tables = trail_tables(metadata)
+    async with engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+        await connection.execute(tables.head.insert().values(id=1, seq=0, entry_hash=GENESIS))
+    sessions = create_session_factory(engine)
+    try:
+        async with sessions() as slow:
+            await slow.begin()
+            await DecisionTrail(tables, slow).append(decision(1))
+            async with sessions() as quick, quick.begin():  # would wait for `slow` if it held the head
+                await asyncio.wait_for(DecisionTrail(tables, quick).append(decision(2)), 5)
+            await asyncio.wait_for(slow.commit(), 5)
+        async with sessions() as session:
+            trail = DecisionTrail(tables, session)
+            entries, report = await trail.entries(), await trail.verify()
+        assert [e.decision()["details"]["n"] for e in entries] == [2, 1] and report.intact
+    finally:
+        await engine.dispose()
+
+
 async def _approval(runtime) -> None:
     for _ in range(3):
         await create_project(runtime.uow, draft(), UNIT)

@@ -89,6 +89,23 @@ async def test_each_service_counts_the_sql_statements_it_sends(embedded):
         statements(second, "audit") - statements(first, "audit")  # not asked: only the scrape's reads
 
 
+async def test_each_service_counts_the_database_connections_it_opens(embedded):
+    """Connections opened per service and pool: counted once each, so a pool that keeps its connections shows no
+    growth from request to request, and one that churns (too small for its bursts) shows it."""
+    client, system = embedded
+    await system.settle()
+
+    def opened(samples, service: str) -> float:
+        return samples[("egov_db_connections_opened_total", frozenset({"service": service, "pool": "requests"}.items()))]
+
+    first = await scrape(client)
+    assert opened(first, "approval") >= 1  # the scrape itself read the outbox through the pool
+    for _ in range(3):
+        assert "errors" not in (await client.post("/graphql", json={"query": "{ projects { edges { node { id } } } }"})).json()
+    second = await scrape(client)
+    assert opened(second, "approval") == opened(first, "approval")  # one at a time: the pooled one, again
+
+
 async def test_a_refused_request_counts_as_an_error(embedded):
     client, _system = embedded
     before = await scrape(client)

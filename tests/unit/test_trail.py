@@ -181,6 +181,20 @@ async def test_R_OVS_1_a_decision_rolled_back_leaves_no_entry_and_no_gap(store):
         assert [e.seq for e in await trail.entries()] == [1, 2] and (await trail.verify()).intact
 
 
+async def test_R_OVS_1_a_transaction_reads_its_own_decisions_before_it_commits(store):
+    """Decisions are chained as the transaction commits, or before it reads the trail: its own reads see them."""
+    tables, sessions = store
+    await append(sessions, tables, decision(1))
+    async with sessions() as session, session.begin():
+        trail = DecisionTrail(tables, session)
+        await trail.append(decision(2), replace(decision(3), subject_id="p-1", project_id="p-1"))
+        assert [e.seq for e in (await trail.about("PROJECT", ["p-1"]))["p-1"]] == [1, 3]
+        await trail.append(decision(4))
+        assert (await trail.head())[0] == 4
+    async with sessions() as session:
+        assert [e.seq for e in await DecisionTrail(tables, session).entries()] == [1, 2, 3, 4]
+
+
 async def test_R_OVS_1_concurrent_appends_on_sqlite_queue_on_the_write_lock_and_chain_in_order(store):
     tables, sessions = store
     await asyncio.gather(*(append(sessions, tables, decision(i)) for i in range(1, 21)))

@@ -174,6 +174,27 @@ async def test_R_SEC_2_deliveries_are_owed_only_for_public_events_of_matching_re
     assert [(d["eventType"], d["status"], d["attempts"]) for d in owed] == [("finance.payment.made.v1", "PENDING", 0)]
 
 
+async def test_an_event_that_owes_no_delivery_leaves_nothing_written_and_one_that_owes_is_kept_once(webhooks):
+    """Most events name no registration: the webhook consumer writes no inbox row for them (nothing to make durable,
+    nothing that a second delivery would do twice); an event that owes deliveries is kept in the inbox once."""
+    await register(webhooks, "finance.payment.*", jurisdiction="ANHUA")
+    inbox = webhooks.runtime.inbox
+
+    async def kept() -> list[str]:
+        async with webhooks.runtime.sessions() as session:
+            return list((await session.execute(select(inbox.c.event_id).where(inbox.c.consumer == CONSUMER))).scalars())
+
+    for envelope in (payment("p-city"), payment("p-secret", classified=True, jurisdiction="ANHUA"),
+                     payment("p-none", audience=False)):
+        await consumer(webhooks)(envelope)
+    assert await kept() == []
+    owed = payment("p-anhua", jurisdiction="ANHUA")
+    await consumer(webhooks)(owed)
+    await consumer(webhooks)(owed.model_copy())
+    assert await kept() == [owed.id]
+    assert len((await webhooks.call(BUREAU, DELIVERIES))["webhookDeliveries"]) == 1
+
+
 async def test_a_delivery_is_signed_per_standard_webhooks_and_verifies_with_the_secret(webhooks):
     _, secret = await register(webhooks, "finance.payment.*")
     assert secret.startswith("whsec_")
