@@ -72,6 +72,7 @@ class Settings(BaseSettings):
     webhook_timeout: float = Field(default=15.0, gt=0)
     log_json: bool = False
     otel_console: bool = False
+    access_log: bool = False  # a line per HTTP request (uvicorn's); an ingress in front usually keeps its own
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)  # a request's body at /graphql (the gateway's: smaller)
 
     @model_validator(mode="after")
