@@ -23,13 +23,13 @@ WRITTEN, NONE_MATCH, UNREADABLE = 0, 1, 2
 async def read_published(database_url: str, *, jurisdiction: str | None, year: int | None) -> list[dict]:
     from services.approval.graphql.schema import create_schema
     from shared.auth import PUBLIC
-    from shared.db import create_engine, create_session_factory
+    from shared.db import create_engine, create_read_session_factory
     from shared.graphql import RequestContext
     from shared.open_data.published import published_projects
 
     engine = create_engine(database_url)
     schema = create_schema()
-    runtime = SimpleNamespace(sessions=create_session_factory(engine))
+    runtime = SimpleNamespace(reads=create_read_session_factory(engine))  # what the schema's readers use
     try:
         async def execute(query: str, variables: dict) -> dict:
             result = await schema.execute(query, variable_values=variables,

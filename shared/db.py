@@ -50,6 +50,16 @@ def create_session_factory(engine: AsyncEngine) -> async_sessionmaker:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+def create_read_session_factory(engine: AsyncEngine) -> async_sessionmaker:
+    """Sessions for reading only (queries' resolvers and loaders): on PostgreSQL each statement runs on its own,
+    without BEGIN before and ROLLBACK after, two round trips a session saves. Under READ COMMITTED every statement
+    reads its own snapshot either way, so nothing a reader sees changes; anything written through such a session
+    would commit at once, which is why writes go through a unit of work (`runtime.uow()`) and never these."""
+    if not is_postgres(engine):
+        return create_session_factory(engine)
+    return async_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
+
+
 def is_postgres(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "postgresql"
 

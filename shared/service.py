@@ -19,7 +19,7 @@ from sqlalchemy import MetaData, text
 
 from shared.auth import AuthError, TokenVerifier
 from shared.bus import Bus, create_bus
-from shared.db import create_engine, create_relay_engine, create_session_factory
+from shared.db import create_engine, create_read_session_factory, create_relay_engine, create_session_factory
 from shared.event_loop_thread import EventLoopThread, RelayOnThread
 from shared.graphql import RequestContext
 from shared.graphql_over_http import JSON, error_response, response_media
@@ -77,6 +77,7 @@ class ServiceRuntime:
         self.database_url = settings.database_url_for(definition.name)
         self.engine = create_engine(self.database_url)
         self.sessions = create_session_factory(self.engine)
+        self.reads = create_read_session_factory(self.engine)
         self.outbox, self.inbox = _messaging_tables(definition.metadata)
         self._owns_bus = bus is None
         self.bus = bus or create_bus(settings)

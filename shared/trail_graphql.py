@@ -95,13 +95,13 @@ def trail_fields(service: str, bureau: Department, tables: TrailTables,
     readers = (bureau, Department.SUPERVISORY_COMMISSION)
 
     async def read(info: strawberry.Info, first: int = 100, after: int = 0) -> list[DecisionTrailEntry]:
-        async with info.context.runtime.sessions() as session:
+        async with info.context.runtime.reads() as session:
             entries = await DecisionTrail(tables, session).entries(max(0, after), max(1, min(first, MAX_PAGE)))
             shown = await as_read_by(session, entries, info.context.identity, classified_among)
         return [entry_type(entry) for entry in shown]
 
     async def verification(info: strawberry.Info) -> DecisionTrailVerification:
-        async with info.context.runtime.sessions() as session:
+        async with info.context.runtime.reads() as session:
             report = await DecisionTrail(tables, session).verify()
         broken = report.broken
         return DecisionTrailVerification(

@@ -42,7 +42,7 @@ class PlanQuery:
     @restricted(PLAN_READERS, action="reading construction plans",
                 description="R-PLN-1: the construction plan of a jurisdiction and year, with every version.")
     async def construction_plan(self, info: strawberry.Info, jurisdiction: str, year: int) -> ConstructionPlan | None:
-        async with info.context.runtime.sessions() as session:
+        async with info.context.runtime.reads() as session:
             versions = await PlanRepository(session).versions(jurisdiction, year)
         return await plan_view(info, versions) if versions else None
 
@@ -50,7 +50,7 @@ class PlanQuery:
                 description="R-PLN-1: construction plans by year and jurisdiction (at most 200).")
     async def construction_plans(self, info: strawberry.Info, year: int | None = None,
                                  jurisdiction: str | None = None) -> list[ConstructionPlan]:
-        async with info.context.runtime.sessions() as session:
+        async with info.context.runtime.reads() as session:
             found = await PlanRepository(session).plans(jurisdiction=jurisdiction, year=year)
         return await plan_views(info, found)
 

@@ -90,7 +90,7 @@ async def plan_views(info: strawberry.Info, plans: list[list[plan.PlanVersion]])
     """The plans as the caller may see them: their history and their projects read once for all of them."""
     every_version = [v for versions in plans for v in versions]
     ids = list(dict.fromkeys(item.project_id for version in every_version for item in version.items))
-    async with info.context.runtime.sessions() as session:
+    async with info.context.runtime.reads() as session:
         history = await PlanRepository(session).history_of([v.id for v in every_version])
     decided = {e.project_id for entries in history.values() for e in entries if e.project_id}
     ids += [i for i in decided if i not in ids]

@@ -37,7 +37,7 @@ def published_loader(info: strawberry.Info) -> DataLoader:
     context = info.context
 
     async def load(ids: list[str]) -> list[pub.PublishedView | None]:
-        async with context.runtime.sessions() as session:
+        async with context.runtime.reads() as session:
             found = await PublishedProjects(session).get_many(ids)
         return [found.get(i) for i in ids]
 
@@ -187,7 +187,7 @@ class PublishedQuery:
                                    name_contains=f.name_contains)
         first = max(1, min(first, PAGE_MAX))
         after_code = _after(after)
-        async with info.context.runtime.sessions() as session:
+        async with info.context.runtime.reads() as session:
             page, total = await PublishedProjects(session).find(criteria, limit=first + 1, after_code=after_code)
         edges = [PublishedProjectEdge(cursor=_cursor(v.code), node=published_type(v)) for v in page[:first]]
         return PublishedProjectConnection(

@@ -99,7 +99,7 @@ class Query(PlanQuery, PublishedQuery, WorkQuery, WebhookQuery):
                                  min_investment=f.min_investment, max_investment=f.max_investment,
                                  classified=f.classified)
         first = max(1, min(first, 200))
-        async with info.context.runtime.sessions() as session:
+        async with info.context.runtime.reads() as session:
             page, total = await ProjectRepository(session).find(info.context.identity, criteria, limit=first + 1,
                                                                 after_code=_after(after))
         edges = [ProjectEdge(cursor=_cursor(p.code), node=from_domain(p)) for p in page[:first]]

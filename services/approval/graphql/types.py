@@ -66,7 +66,7 @@ def project_loader(info: strawberry.Info) -> DataLoader:
     context = info.context
 
     async def load(ids: list[str]) -> list[model.Project | None]:
-        async with context.runtime.sessions() as session:
+        async with context.runtime.reads() as session:
             found = await ProjectRepository(session).get_visible(ids, context.identity)
         return [found.get(i) for i in ids]
 
@@ -230,7 +230,7 @@ class Project:
 
     @strawberry.field(description="Every action on the project: who, when, what, why.")
     async def history(self, info: strawberry.Info) -> list[HistoryEntry]:
-        async with info.context.runtime.sessions() as session:
+        async with info.context.runtime.reads() as session:
             entries = await ProjectRepository(session).history_of(self.record.id)
         return [HistoryEntry.from_pydantic(e) for e in entries]
 

@@ -89,7 +89,7 @@ class WebhookQuery:
     @restricted(commands.MANAGERS, action="reading webhooks",
                 description="The agencies' webhook endpoints (Approval Bureau).")
     async def webhooks(self, info: strawberry.Info) -> list[Webhook]:
-        async with info.context.runtime.sessions() as session:
+        async with info.context.runtime.reads() as session:
             return [_webhook(r) for r in await WebhookRepository(session).registrations()]
 
     @restricted(commands.MANAGERS, action="reading webhook deliveries",
@@ -97,7 +97,7 @@ class WebhookQuery:
     async def webhook_deliveries(self, info: strawberry.Info, webhook_id: strawberry.ID | None = None,
                                  status: WebhookDeliveryStatus | None = None, event_id: str | None = None,
                                  first: int = 100) -> list[WebhookDelivery]:
-        async with info.context.runtime.sessions() as session:
+        async with info.context.runtime.reads() as session:
             repository = WebhookRepository(session)
             rows = await repository.deliveries(
                 registration_id=str(webhook_id) if webhook_id else None, status=status.value if status else None,

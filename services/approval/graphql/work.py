@@ -23,7 +23,7 @@ SIGNED_IN = frozenset(Department) - {Department.PUBLIC}
 
 
 async def _approval_work(runtime, identity, now):
-    async with runtime.sessions() as session:
+    async with runtime.reads() as session:
         return await work_adapter.approval_work(session, identity, now)
 
 
@@ -73,7 +73,7 @@ class WorkQueue:
         context = info.context
         missing = sorted({w.project_id for w in works if w.project_id and not w.title})
         if missing:  # the other services keep no project names: the approval service gives those the caller may see
-            async with context.runtime.sessions() as session:
+            async with context.runtime.reads() as session:
                 names = await work_adapter.titles(session, context.identity, missing)
             works = [w if w.title or w.project_id not in names else _titled(w, names[w.project_id]) for w in works]
         now = utc_now()

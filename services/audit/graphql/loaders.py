@@ -20,7 +20,7 @@ def visible_register(info: strawberry.Info) -> DataLoader:
     context = info.context
 
     async def load(project_ids: list[str]) -> list[dict | None]:
-        async with context.runtime.sessions() as session:
+        async with context.runtime.reads() as session:
             rows = (await session.execute(select(register_entries).where(
                 register_entries.c.project_id.in_(project_ids),
                 visible_to(context.identity, register_entries.c)))).mappings().all()
@@ -37,7 +37,7 @@ def project_audit(info: strawberry.Info) -> DataLoader:
         visible = [row["project_id"] for row in await visible_register(info).load_many(project_ids) if row]
         if not visible:
             return [None] * len(project_ids)
-        async with context.runtime.sessions() as session:
+        async with context.runtime.reads() as session:
             plans = PlanRepository(session)
             members = await plans.members_of_projects(visible)
             plans_by_id = await plans.plans_by_ids(sorted({m.plan_id for m in members.values()}))

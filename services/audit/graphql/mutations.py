@@ -77,7 +77,7 @@ async def _plan(info: strawberry.Info, command) -> AuditPlanPayload:
     result, errors = await run_command(command)
     if result is None:
         return AuditPlanPayload(audit_plan=None, user_errors=errors)
-    async with info.context.runtime.sessions() as session:
+    async with info.context.runtime.reads() as session:
         shown = await reads.plan_for_caller(session, result.plan, result.members, info.context.identity)
     return AuditPlanPayload(audit_plan=shown, user_errors=[])
 
@@ -86,7 +86,7 @@ async def _engagement(info: strawberry.Info, command) -> AuditEngagementPayload:
     result, errors = await run_command(command)
     if result is None:
         return AuditEngagementPayload(engagement=None, user_errors=errors)
-    async with info.context.runtime.sessions() as session:
+    async with info.context.runtime.reads() as session:
         shown = await reads.engagement_for_caller(session, result, info.context.identity)
     return AuditEngagementPayload(engagement=shown, user_errors=[])
 
@@ -136,7 +136,7 @@ class Mutation:
         if result is None:
             return AuditFindingPayload(finding=None, engagement=None, user_errors=errors)
         engagement, published = result
-        async with info.context.runtime.sessions() as session:
+        async with info.context.runtime.reads() as session:
             shown = await reads.engagement_for_caller(session, engagement, info.context.identity)
         return AuditFindingPayload(finding=finding_type(published, True), engagement=shown, user_errors=[])
 

@@ -38,7 +38,7 @@ def public_memberships(info: strawberry.Info) -> DataLoader:
 
     async def load(project_ids: list[str]) -> list[PublishedAuditPlanMembership | None]:
         found: dict[str, PublishedAuditPlanMembership] = {}
-        async with context.runtime.sessions() as session:
+        async with context.runtime.reads() as session:
             for chunk in _chunks(list(project_ids)):
                 rows = (await session.execute(
                     select(population, plans.c.jurisdiction, plans.c.year, plans.c.status.label("plan_status"),

@@ -83,7 +83,7 @@ class Query:
                 description="The Audit Bureau's project register of a jurisdiction.")
     async def audit_register(self, info: strawberry.Info, jurisdiction: str = "CITY",
                              first: int = 100) -> list[AuditRegisterEntry]:
-        async with info.context.runtime.sessions() as session:
+        async with info.context.runtime.reads() as session:
             rows = (await session.execute(
                 select(register_entries).where(register_entries.c.jurisdiction == jurisdiction)
                 .order_by(register_entries.c.code).limit(_limit(first)))).mappings().all()
@@ -94,7 +94,7 @@ class Query:
                             "published draw.")
     async def audit_plan(self, info: strawberry.Info, jurisdiction: str, year: int) -> AuditPlan | None:
         identity = info.context.identity
-        async with info.context.runtime.sessions() as session:
+        async with info.context.runtime.reads() as session:
             repository = PlanRepository(session)
             plan = await repository.plan_for(jurisdiction, year)
             if plan is None:
@@ -106,7 +106,7 @@ class Query:
     async def audit_plans(self, info: strawberry.Info, jurisdiction: str | None = None, year: int | None = None,
                           first: int = 20) -> list[AuditPlan]:
         identity = info.context.identity
-        async with info.context.runtime.sessions() as session:
+        async with info.context.runtime.reads() as session:
             repository = PlanRepository(session)
             return [await reads.plan_for_caller(session, plan, await repository.members(plan.id), identity)
                     for plan in await repository.list(jurisdiction, year, _limit(first, 100))]
@@ -115,7 +115,7 @@ class Query:
                 description="Audit engagements, oldest first.")
     async def audit_engagements(self, info: strawberry.Info, status: EngagementStatusEnum | None = None,
                                 first: int = 100) -> list[AuditEngagement]:
-        async with info.context.runtime.sessions() as session:
+        async with info.context.runtime.reads() as session:
             return await reads.engagements_for_caller(session, status, _limit(first), info.context.identity)
 
     audit_trail, audit_trail_verification = trail_fields("audit", Department.AUDIT_BUREAU, orm.trail,

@@ -96,7 +96,7 @@ class AssetQuery:
                             "period has passed, the longest waiting first.")
     async def unregistered_asset_projects(self, info: strawberry.Info,
                                           first: int = 50) -> list[t.UnregisteredAssetProject]:
-        async with info.context.runtime.sessions() as session:
+        async with info.context.runtime.reads() as session:
             return await readers.unregistered(session, grace=grace(info), now=utc_now(),
                                               limit=max(1, min(first, 200)))
 
@@ -138,7 +138,7 @@ class AssetMutation:
             info.context.runtime.uow, str(input.project_id), input.note, info.context.identity))
         if errors:
             return AssetRegisterPayload(asset_register=None, user_errors=errors)
-        async with info.context.runtime.sessions() as session:
+        async with info.context.runtime.reads() as session:
             registers = await readers.asset_registers(session, [result.project_id], grace=grace(info),
                                                       now=utc_now())
         return AssetRegisterPayload(asset_register=registers[result.project_id], user_errors=[])

@@ -122,7 +122,7 @@ async def _plan_payload(info: strawberry.Info, command) -> SpecialFundPlanPayloa
     plan, errors = await run_command(command)
     if errors:
         return SpecialFundPlanPayload(plan=None, user_errors=errors)
-    async with info.context.runtime.sessions() as session:
+    async with info.context.runtime.reads() as session:
         return SpecialFundPlanPayload(plan=await readers.special_fund_plan_view(session, plan, info.context.identity),
                                       user_errors=[])
 
@@ -132,14 +132,14 @@ class MoneyQuery:
     @restricted(PLAN_READERS, action="reading special-fund plans",
                 description="R-PLN-2: the special-fund annual plan of a jurisdiction and year.")
     async def special_fund_plan(self, info: strawberry.Info, jurisdiction: str, year: int) -> t.SpecialFundPlan | None:
-        async with info.context.runtime.sessions() as session:
+        async with info.context.runtime.reads() as session:
             plan = await PlanRepository(session).get(jurisdiction, year)
             return await readers.special_fund_plan_view(session, plan, info.context.identity) if plan else None
 
     @restricted(PLAN_READERS, action="reading special-fund plans",
                 description="R-PLN-2: special-fund annual plans, by year and jurisdiction.")
     async def special_fund_plans(self, info: strawberry.Info, year: int | None = None) -> list[t.SpecialFundPlan]:
-        async with info.context.runtime.sessions() as session:
+        async with info.context.runtime.reads() as session:
             return [await readers.special_fund_plan_view(session, plan, info.context.identity)
                     for plan in await PlanRepository(session).list(year=year)]
 
@@ -147,7 +147,7 @@ class MoneyQuery:
                 description="R-FIN-4: audit findings received; by default those Finance must still decide.")
     async def audit_findings_for_sanction(self, info: strawberry.Info, awaiting_sanction: bool = True,
                                           first: int = 50) -> list[t.FinanceAuditFinding]:
-        async with info.context.runtime.sessions() as session:
+        async with info.context.runtime.reads() as session:
             found = await FactsRepository(session).findings(awaiting_sanction=awaiting_sanction,
                                                             limit=max(1, min(first, 200)))
         return [readers.finding(f) for f in found]
@@ -163,7 +163,7 @@ class MoneyMutation:
             funds.set_fund_allocation(info.context.runtime.uow, command, info.context.identity))
         if errors:
             return FundPlanPayload(fund_plan=None, user_errors=errors)
-        async with info.context.runtime.sessions() as session:
+        async with info.context.runtime.reads() as session:
             return FundPlanPayload(fund_plan=(await readers.fund_plans(session, [project_id]))[project_id],
                                    user_errors=[])
 

@@ -30,7 +30,7 @@ async def _load(info: strawberry.Info, name: str, fetch: Fetch, project_id: str)
         shown = [i for i, case in zip(project_ids, cases) if case is not None]
         found: dict[str, Any] = {}
         if shown:
-            async with context.runtime.sessions() as session:
+            async with context.runtime.reads() as session:
                 found = await fetch(session, shown)
         return [found.get(i) for i in project_ids]
 

@@ -42,7 +42,7 @@ class Query(MoneyQuery, AssetQuery):
                 description="Budget-review cases, for the Finance Bureau.")
     async def budget_reviews(self, info: strawberry.Info, status: BudgetReviewStatusEnum | None = None,
                              first: int = 50) -> list[BudgetReview]:
-        async with info.context.runtime.sessions() as session:
+        async with info.context.runtime.reads() as session:
             cases = await BudgetReviewRepository(session).list(
                 status=BudgetReviewStatus(status.value) if status is not None else None,
                 limit=max(1, min(first, 200)))

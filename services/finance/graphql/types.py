@@ -61,7 +61,7 @@ class BudgetReview:
 
     @strawberry.field(description="Every decision on the case, oldest first.")
     async def history(self, info: strawberry.Info) -> list[BudgetReviewDecision]:
-        async with info.context.runtime.sessions() as session:
+        async with info.context.runtime.reads() as session:
             entries = await BudgetReviewRepository(session).history_of(str(self.id))
         return [BudgetReviewDecision(
             at=d.at, action=d.action, from_status=d.from_status, to_status=d.to_status,
@@ -85,7 +85,7 @@ def visible_case_loader(info: strawberry.Info) -> DataLoader:
     context = info.context
 
     async def load(project_ids: list[str]) -> list[BudgetReviewCase | None]:
-        async with context.runtime.sessions() as session:
+        async with context.runtime.reads() as session:
             found = await BudgetReviewRepository(session).get_many(project_ids)
         return [case if case is not None and visible(case, context.identity) else None
                 for case in (found.get(i) for i in project_ids)]

@@ -11,7 +11,7 @@ from shared.work_graphql import WORK_QUEUE, WorkList, owner_field, own_list
 
 
 async def _finance_work(runtime, identity, now):
-    async with runtime.sessions() as session:
+    async with runtime.reads() as session:
         return await finance_work(session, identity, now,
                                   grace=timedelta(days=runtime.settings.asset_registration_grace_days))
 

@@ -15,7 +15,7 @@ def visible_entries(info: strawberry.Info) -> DataLoader:
     context = info.context
 
     async def load(project_ids: list[str]) -> list[RegisterEntry | None]:
-        async with context.runtime.sessions() as session:
+        async with context.runtime.reads() as session:
             found = await SecrecyRepository(session).visible_entries(project_ids, context.identity)
         return [found.get(i) for i in project_ids]
 
@@ -34,7 +34,7 @@ def _by_project(info: strawberry.Info, name: str, fetch, empty):
         visible = await _visible_ids(info, project_ids)
         found = {}
         if visible:
-            async with context.runtime.sessions() as session:
+            async with context.runtime.reads() as session:
                 found = await fetch(SecrecyRepository(session), visible)
         return [found.get(i, empty) if i in visible else empty for i in project_ids]
 
@@ -63,7 +63,7 @@ def vendor_decisions(info: strawberry.Info) -> DataLoader:
     context = info.context
 
     async def load(vendor_ids: list[str]):
-        async with context.runtime.sessions() as session:
+        async with context.runtime.reads() as session:
             found = await SecrecyRepository(session).decisions_about(SubjectType.VENDOR, vendor_ids)
         return [found.get(i, []) for i in vendor_ids]
 

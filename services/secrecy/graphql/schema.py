@@ -70,7 +70,7 @@ class Query:
     @restricted([Department.SECRECY_BUREAU], action="reading the classification queue",
                 description="Projects declared classified that await the Secrecy Bureau's confirmation.")
     async def classifications_to_confirm(self, info: strawberry.Info, first: int = 100) -> list[Classification]:
-        async with info.context.runtime.sessions() as session:
+        async with info.context.runtime.reads() as session:
             entries = await SecrecyRepository(session).entries_with_status(ClassificationStatus.DECLARED,
                                                                            _limit(first))
         return [classification_from_domain(entry) for entry in entries]
@@ -79,7 +79,7 @@ class Query:
                 description="R-REV-3: the Secrecy Bureau's secrecy-review cases, oldest first.")
     async def secrecy_reviews(self, info: strawberry.Info, status: SecrecyReviewStatusEnum | None = None,
                               first: int = 100) -> list[SecrecyReview]:
-        async with info.context.runtime.sessions() as session:
+        async with info.context.runtime.reads() as session:
             cases = await SecrecyRepository(session).reviews_with_status(status, _limit(first))
         return [review_from_domain(case) for case in cases]
 
@@ -87,7 +87,7 @@ class Query:
                 description="R-ACC-5: the Secrecy Bureau's reviews before use, oldest first.")
     async def pre_use_reviews(self, info: strawberry.Info, status: PreUseStatusEnum | None = None,
                               first: int = 100) -> list[PreUseReview]:
-        async with info.context.runtime.sessions() as session:
+        async with info.context.runtime.reads() as session:
             cases = await SecrecyRepository(session).pre_use_reviews_with_status(status, _limit(first))
         return [pre_use_from_domain(case) for case in cases]
 
@@ -96,7 +96,7 @@ class Query:
                             "vendor id; pass the last vendor id as `after` for more.")
     async def vendor_qualifications(self, info: strawberry.Info, first: int = 100,
                                     after: strawberry.ID | None = None) -> list[VendorQualification]:
-        async with info.context.runtime.sessions() as session:
+        async with info.context.runtime.reads() as session:
             found = await VendorRepository(session).list(first=_limit(first),
                                                          after=str(after) if after is not None else None)
         return [vendor_from_domain(q) for q in found]

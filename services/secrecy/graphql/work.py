@@ -9,7 +9,7 @@ from shared.work_graphql import WORK_QUEUE, WorkList, owner_field, own_list
 
 
 async def _secrecy_work(runtime, identity, now):
-    async with runtime.sessions() as session:
+    async with runtime.reads() as session:
         return await secrecy_work(session, identity, now)
 
 
