@@ -19,6 +19,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence as Seq
 from typing import Any, Protocol
 
+import orjson
+
 from graphql import (DocumentNode, GraphQLError, GraphQLInterfaceType, GraphQLObjectType, ValidationRule,
                      execute as graphql_execute, is_interface_type)
 from graphql.execution.incremental.incremental_executor import IncrementalExecutor
@@ -136,7 +138,7 @@ class _Run:
                 representation = {"__typename": spec.typename,
                                   **{f: _representable(value.get(k), reserved) for f, k in spec.fields.items()
                                      if k in value}}
-                key = json.dumps(representation, sort_keys=True, default=str)
+                key = _identity(representation)
                 found.setdefault(key, (representation, []))[1].append((value, path, container, slot))
                 return
             step = fetch.path[depth]
@@ -199,6 +201,15 @@ def _client_keys(response: Mapping, alias: re.Pattern) -> dict:
     errors = [{**e, "path": [key(k) for k in e["path"]]} if isinstance(e, Mapping) and isinstance(
         e.get("path"), list) else e for e in response.get("errors") or ()]
     return {**response, "data": data(response.get("data")), **({"errors": errors} if errors else {})}
+
+
+def _identity(representation: dict) -> bytes | str:
+    """A representation as a canonical key, to send each distinct object once (orjson; stdlib json for what it
+    cannot write, such as integers past 64 bits)."""
+    try:
+        return orjson.dumps(representation, option=orjson.OPT_SORT_KEYS, default=str)
+    except TypeError:
+        return json.dumps(representation, sort_keys=True, default=str)
 
 
 def _representable(value: Any, typename_key: str) -> Any:
