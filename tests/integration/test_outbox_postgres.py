@@ -120,11 +120,11 @@ async def _none_unpublished(runtime) -> bool:
     return await count(runtime, runtime.outbox, runtime.outbox.c.published_at.is_(None)) == 0
 
 
-async def test_one_round_pipelines_many_projects_events_and_keeps_each_projects_order(
-        postgres, amqp_url, bus_prefix, keys):
-    """The relay publishes a batch with confirms in flight for many projects at once, one project's events one
-    after the other: each event arrives once, and each project's in the order written."""
-    settings = settings_for(await postgres.create("approval_pipelined"), amqp_url, bus_prefix, keys)
+@pytest.fixture
+async def relay_by_hand(postgres, amqp_url, bus_prefix, keys):
+    """The approval service's database and outbox, its relay driven by the test (not started), and a listener on
+    every event type: (approval, the envelopes received so far)."""
+    settings = settings_for(await postgres.create("approval_by_hand"), amqp_url, bus_prefix, keys)
     approval = ServiceRuntime(APPROVAL, settings.for_service("approval"))
     listener = RabbitBus(amqp_url, prefix=bus_prefix)
     received: list[Envelope] = []
@@ -133,61 +133,50 @@ async def test_one_round_pipelines_many_projects_events_and_keeps_each_projects_
         received.append(envelope)
 
     await listener.subscribe("listener", list(CATALOG), record)
-    await approval.migrate()  # the relay is driven by hand
-    try:
-        written = []
-        async with approval.uow() as uow:
-            for turn in range(5):
-                for project in range(20):
-                    written.append(await uow.emit(approved_envelope(f"p-{project}").payload(),
-                                                  subject=f"p-{project}"))
-            await uow.commit()
-        assert await approval.relay.publish_pending() == 100  # one round
-        await eventually(lambda: _value(len(received) >= 100))
-        await asyncio.sleep(0.3)  # let any second copy arrive
-        assert sorted(e.id for e in received) == sorted(e.id for e in written)
-        for project in range(20):
-            subject = f"p-{project}"
-            assert [e.id for e in received if e.subject == subject] == [e.id for e in written if e.subject == subject]
-    finally:
-        await approval.stop()
-        await listener.close()
-        await listener.delete_everything(["listener"])
+    await approval.migrate()
+    yield approval, received
+    await approval.stop()
+    await listener.close()
+    await listener.delete_everything(["listener"])
 
 
-async def test_a_project_whose_earlier_event_another_relay_holds_waits_and_the_others_flow_past(
-        postgres, amqp_url, bus_prefix, keys):
+async def test_one_round_pipelines_many_projects_events_and_keeps_each_projects_order(relay_by_hand):
+    """The relay publishes a batch with confirms in flight for many projects at once, one project's events one
+    after the other: each event arrives once, and each project's in the order written."""
+    approval, received = relay_by_hand
+    written = []
+    async with approval.uow() as uow:
+        for turn in range(5):
+            for project in range(20):
+                written.append(await uow.emit(approved_envelope(f"p-{project}").payload(), subject=f"p-{project}"))
+        await uow.commit()
+    assert await approval.relay.publish_pending() == 100  # one round
+    await eventually(lambda: _value(len(received) >= 100))
+    await asyncio.sleep(0.3)  # let any second copy arrive
+    assert sorted(e.id for e in received) == sorted(e.id for e in written)
+    for project in range(20):
+        subject = f"p-{project}"
+        assert [e.id for e in received if e.subject == subject] == [e.id for e in written if e.subject == subject]
+
+
+async def test_a_project_whose_earlier_event_another_relay_holds_waits_and_the_others_flow_past(relay_by_hand):
     """Two replicas of a service each run a relay over one outbox: while one holds a project's event (locked, its
     round in progress), the other publishes every other project's events but not that project's later ones, which
     follow once the earlier one is out: a consumer never sees a project's later event first."""
-    settings = settings_for(await postgres.create("approval_two_relays"), amqp_url, bus_prefix, keys)
-    approval = ServiceRuntime(APPROVAL, settings.for_service("approval"))
-    listener = RabbitBus(amqp_url, prefix=bus_prefix)
-    received: list[Envelope] = []
-
-    async def record(envelope):
-        received.append(envelope)
-
-    await listener.subscribe("listener", list(CATALOG), record)
-    await approval.migrate()  # the relay is driven by hand
+    approval, received = relay_by_hand
     outbox = approval.outbox
-    try:
-        written = {}
-        async with approval.uow() as uow:
-            for subject in ("p-held", "p-free", "p-held", "p-free"):
-                written.setdefault(subject, []).append(
-                    await uow.emit(approved_envelope(subject).payload(), subject=subject))
-            await uow.commit()
-        async with approval.sessions() as other_relay, other_relay.begin():  # holds p-held's first event
-            await other_relay.execute(select(outbox.c.seq).order_by(outbox.c.seq).limit(1).with_for_update())
-            assert await approval.relay.publish_pending() == 2
-            await eventually(lambda: _value(len(received) >= 2))
-            assert [e.id for e in received] == [e.id for e in written["p-free"]]
-            assert await count(approval, outbox, outbox.c.published_at.is_(None)) == 2
+    written = {}
+    async with approval.uow() as uow:
+        for subject in ("p-held", "p-free", "p-held", "p-free"):
+            written.setdefault(subject, []).append(await uow.emit(approved_envelope(subject).payload(),
+                                                                  subject=subject))
+        await uow.commit()
+    async with approval.sessions() as other_relay, other_relay.begin():  # holds p-held's first event
+        await other_relay.execute(select(outbox.c.seq).order_by(outbox.c.seq).limit(1).with_for_update())
         assert await approval.relay.publish_pending() == 2
-        await eventually(lambda: _value(len(received) >= 4))
-        assert [e.id for e in received if e.subject == "p-held"] == [e.id for e in written["p-held"]]
-    finally:
-        await approval.stop()
-        await listener.close()
-        await listener.delete_everything(["listener"])
+        await eventually(lambda: _value(len(received) >= 2))
+        assert [e.id for e in received] == [e.id for e in written["p-free"]]
+        assert await count(approval, outbox, outbox.c.published_at.is_(None)) == 2
+    assert await approval.relay.publish_pending() == 2
+    await eventually(lambda: _value(len(received) >= 4))
+    assert [e.id for e in received if e.subject == "p-held"] == [e.id for e in written["p-held"]]

@@ -32,59 +32,52 @@ def decision(i: int) -> Decision:
                     project_id=f"p-{i % 7}", rule="R-FIN-1", details={"n": i})
 
 
-async def test_R_OVS_1_decisions_committed_at_once_chain_one_after_another_none_fails(postgres):
-    url = await postgres.create("trail")
-    engine = create_engine(url)
+@pytest.fixture
+async def bare_trail(postgres):
+    """A trail's two tables alone in a database of their own: (tables, sessions)."""
+    engine = create_engine(await postgres.create("trail"))
     metadata = MetaData()
     tables = trail_tables(metadata)
     async with engine.begin() as connection:
         await connection.run_sync(metadata.create_all)
         await connection.execute(tables.head.insert().values(id=1, seq=0, entry_hash=GENESIS))
-    sessions = create_session_factory(engine)
+    yield tables, create_session_factory(engine)
+    await engine.dispose()
+
+
+async def test_R_OVS_1_decisions_committed_at_once_chain_one_after_another_none_fails(bare_trail):
+    tables, sessions = bare_trail
 
     async def decide(i: int) -> None:
         async with sessions() as session, session.begin():
             await DecisionTrail(tables, session).append(decision(i), decision(i + 1000))  # two in one transaction
 
-    try:
-        await asyncio.gather(*(decide(i) for i in range(60)))  # no exception: none failed
-        async with sessions() as session:
-            trail = DecisionTrail(tables, session)
-            report = await trail.verify()
-            entries = await trail.entries()
-        assert report.intact and report.checked == 120 and report.head_seq == 120
-        pairs = [entries[k].decision()["details"]["n"] for k in range(0, 120)]
-        assert all(pairs[k + 1] == pairs[k] + 1000 for k in range(0, 120, 2))  # a transaction's entries adjoin
-        assert len({e.previous_hash for e in entries}) == 120  # one successor per entry: no fork
-    finally:
-        await engine.dispose()
+    await asyncio.gather(*(decide(i) for i in range(60)))  # no exception: none failed
+    async with sessions() as session:
+        trail = DecisionTrail(tables, session)
+        report = await trail.verify()
+        entries = await trail.entries()
+    assert report.intact and report.checked == 120 and report.head_seq == 120
+    pairs = [entries[k].decision()["details"]["n"] for k in range(0, 120)]
+    assert all(pairs[k + 1] == pairs[k] + 1000 for k in range(0, 120, 2))  # a transaction's entries adjoin
+    assert len({e.previous_hash for e in entries}) == 120  # one successor per entry: no fork
 
 
-async def test_R_OVS_1_the_head_is_locked_only_as_a_decision_commits_not_while_it_is_being_taken(postgres):
+async def test_R_OVS_1_the_head_is_locked_only_as_a_decision_commits_not_while_it_is_being_taken(bare_trail):
     """Every decision of a service passes the trail's one head row: a transaction that has put a decision on the
     trail and is still deciding holds no lock on it, so another decision commits meanwhile; the first then chains
     after it."""
-    url = await postgres.create("trail_head")
-    engine = create_engine(url)
-    metadata = MetaData()
-    tables = trail_tables(metadata)
-    async with engine.begin() as connection:
-        await connection.run_sync(metadata.create_all)
-        await connection.execute(tables.head.insert().values(id=1, seq=0, entry_hash=GENESIS))
-    sessions = create_session_factory(engine)
-    try:
-        async with sessions() as slow:
-            await slow.begin()
-            await DecisionTrail(tables, slow).append(decision(1))
-            async with sessions() as quick, quick.begin():  # would wait for `slow` if it held the head
-                await asyncio.wait_for(DecisionTrail(tables, quick).append(decision(2)), 5)
-            await asyncio.wait_for(slow.commit(), 5)
-        async with sessions() as session:
-            trail = DecisionTrail(tables, session)
-            entries, report = await trail.entries(), await trail.verify()
-        assert [e.decision()["details"]["n"] for e in entries] == [2, 1] and report.intact
-    finally:
-        await engine.dispose()
+    tables, sessions = bare_trail
+    async with sessions() as slow:
+        await slow.begin()
+        await DecisionTrail(tables, slow).append(decision(1))
+        async with sessions() as quick, quick.begin():  # would wait for `slow` if it held the head
+            await asyncio.wait_for(DecisionTrail(tables, quick).append(decision(2)), 5)
+        await asyncio.wait_for(slow.commit(), 5)
+    async with sessions() as session:
+        trail = DecisionTrail(tables, session)
+        entries, report = await trail.entries(), await trail.verify()
+    assert [e.decision()["details"]["n"] for e in entries] == [2, 1] and report.intact
 
 
 async def _approval(runtime) -> None:
