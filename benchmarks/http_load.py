@@ -13,6 +13,8 @@ from pathlib import Path
 
 import httpx
 
+from lifecycle_load import database_counters
+
 NPM = Path(__file__).resolve().parent / "npm"
 ROOT = NPM.parents[1]
 
@@ -81,12 +83,8 @@ async def autocannon(url: str, body: dict, token: str, *, connections: int, dura
 
 async def statements(client, metrics_urls: dict[str, str]) -> dict[str, float]:
     """Per service: the SQL statements its request pool has sent (`egov_db_statements_total`, from its /metrics)."""
-    counts = {}
-    for name, url in metrics_urls.items():
-        text = (await client.get(url)).text
-        counts[name] = sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
-                           if line.startswith("egov_db_statements_total{") and 'pool="requests"' in line)
-    return counts
+    counters = await database_counters(client, metrics_urls)
+    return {name: counters.get((name, "requests", "statements"), 0.0) for name in metrics_urls}
 
 
 async def statements_per_request(client, metrics_urls: dict[str, str], send, requests: int) -> dict[str, float]:

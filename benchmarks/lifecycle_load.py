@@ -404,15 +404,18 @@ DATABASE_COUNTERS = re.compile(r'^egov_db_(statements|connections_opened)_total\
                                r'(?=[^}]*service="(\w+)")[^}]*\} ([0-9.e+]+)$', re.M)
 
 
-async def database_counters(stack: Stack) -> dict[tuple[str, str, str], float]:
-    """Each service's SQL statements and connections opened so far, by pool, from its /metrics."""
+async def database_counters(client: httpx.AsyncClient, metrics_urls: dict[str, str]) -> dict[tuple[str, str, str], float]:
+    """(service, pool, "statements" | "connections_opened") -> the count so far, from each service's /metrics."""
     counters = {}
-    async with httpx.AsyncClient(timeout=5) as client:
-        for service in SERVICES:
-            text = (await client.get(f"http://127.0.0.1:{stack.ports[service]}/metrics")).text
-            for what, pool, name, value in DATABASE_COUNTERS.findall(text):
-                counters[(name, pool, what)] = float(value)
+    for service, url in metrics_urls.items():
+        for what, pool, name, value in DATABASE_COUNTERS.findall((await client.get(url)).text):
+            counters[(name, pool, what)] = float(value)
     return counters
+
+
+async def stack_database_counters(stack: Stack) -> dict[tuple[str, str, str], float]:
+    async with httpx.AsyncClient(timeout=5) as client:
+        return await database_counters(client, {s: f"http://127.0.0.1:{stack.ports[s]}/metrics" for s in SERVICES})
 
 
 # ---------------------------------------------------------------- one round
@@ -452,7 +455,7 @@ async def run_round(args, label: str, rate: float | None = None) -> dict:
             pids = {name: process.pid for name, process in stack.processes.items()} | {"client": os.getpid()}
             ready_rss = {name: memory_kib(pid)["VmRSS"] for name, pid in pids.items()}
             cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
-            database_before = await database_counters(stack)
+            database_before = await stack_database_counters(stack)
             peaks: dict[str, int] = {}
             sampler = asyncio.create_task(sample_memory(pids, peaks))
             recorder = Recorder(client, mint, args.probe_interval)
@@ -463,7 +466,7 @@ async def run_round(args, label: str, rate: float | None = None) -> dict:
             cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
             hwm = {name: memory_kib(pid)["VmHWM"] for name, pid in pids.items()}
             database = {key: value - database_before.get(key, 0) for key, value in
-                        (await database_counters(stack)).items()}
+                        (await stack_database_counters(stack)).items()}
             sampler.cancel()
             await asyncio.gather(*recorder.probes)
         await stack.settle()

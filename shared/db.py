@@ -39,7 +39,7 @@ def create_relay_engine(url: str) -> AsyncEngine | None:
     the WAL to reach the disk (`synchronous_commit` off). All they commit is that rows were published (or why not);
     should PostgreSQL crash before writing that down, those rows are published again, and the consumers' inbox gives
     each event one effect. A state change and its outbox row still commit durably, on the service's own engines.
-    One round runs at a time per relay, so one connection (two while a round finishes and the next begins)."""
+    A relay runs one round at a time, on one connection."""
     if make_url(url).get_backend_name() != "postgresql":
         return None
     return create_async_engine(url, pool_size=1, max_overflow=1,
