@@ -1,20 +1,32 @@
 """Async engine and session handling: one engine per service, one session per unit of work."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import orjson
 from sqlalchemy import Table, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 
+def json_dumps(value) -> str:
+    """JSON columns as orjson writes them (several times faster than the json module, as is its reading), and as
+    json writes what orjson refuses (integers past 64 bits)."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:
+        return json.dumps(value)
+
+
 def create_engine(url: str) -> AsyncEngine:
     parsed = make_url(url)
+    json_codec = {"json_serializer": json_dumps, "json_deserializer": orjson.loads}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, **json_codec)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - exercised via every sqlite test
@@ -31,7 +43,7 @@ def create_engine(url: str) -> AsyncEngine:
     # within PostgreSQL's default 100 connections with room for operators. A request whose fields' loaders want more
     # at once waits for one to come back, where more would risk "too many clients" and cost every process memory
     # for connections idle most of the time.
-    return create_async_engine(url, pool_size=5, max_overflow=5)
+    return create_async_engine(url, pool_size=5, max_overflow=5, **json_codec)
 
 
 def create_relay_engine(url: str) -> AsyncEngine | None:
@@ -42,7 +54,8 @@ def create_relay_engine(url: str) -> AsyncEngine | None:
     A relay runs one round at a time, on one connection."""
     if make_url(url).get_backend_name() != "postgresql":
         return None
-    return create_async_engine(url, pool_size=1, max_overflow=1,
+    return create_async_engine(url, pool_size=1, max_overflow=1, json_serializer=json_dumps,
+                               json_deserializer=orjson.loads,
                                connect_args={"server_settings": {"synchronous_commit": "off"}})
 
 

@@ -9,6 +9,7 @@ interval (`sys.setswitchinterval`), so an event's step waits at most that long f
 from __future__ import annotations
 
 import asyncio
+import functools
 import sys
 import threading
 from collections.abc import Coroutine
@@ -66,7 +67,7 @@ class EventLoopThread:
 
 class RelayOnThread:
     """The outbox relay of a service whose relay runs on an `EventLoopThread`, as the request loop uses it:
-    woken after each commit, drained or stopped on demand, its last error read for /readyz."""
+    handed what each commit wrote, drained or stopped on demand, its last error read for /readyz."""
 
     def __init__(self, relay: OutboxRelay, thread: EventLoopThread):
         self._relay = relay
@@ -86,6 +87,9 @@ class RelayOnThread:
 
     def wake(self) -> None:
         self._thread.call_soon(self._relay.wake)
+
+    def handoff(self, events) -> None:
+        self._thread.call_soon(functools.partial(self._relay.handoff, events))
 
     async def publish_pending(self) -> int:
         return await self._thread.run(self._relay.publish_pending())

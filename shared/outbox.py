@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from shared.bus import Bus
 from shared.bus.base import BusUnavailable
 from shared.events import Envelope
+from shared.outbox_handoff import CommittedEvent, FastPath
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,8 @@ class _Failure:
 
 
 class OutboxRelay:
-    """Publishes a service's outbox: woken after each commit, and polling as a fallback.
+    """Publishes a service's outbox: what a transaction commits is handed over and published at once (the fast
+    path, `shared.outbox_handoff`); rounds that read the outbox take whatever that leaves, on wake-up and by polling.
 
     A round takes a batch of unpublished rows with one statement that locks them (SKIP LOCKED keeps relays of other
     processes off them), publishes them with publisher confirms, pipelined across subjects, and commits each row's
@@ -137,11 +139,20 @@ class OutboxRelay:
         self._lock = asyncio.Lock()
         self._task: asyncio.Task | None = None
         self._stopping = False
+        self._fast = FastPath(session_factory, outbox, bus, on_left_over=self.wake)
+        self._claimed: set[int] = set()  # the rows of the round in progress
         self.last_error: str | None = None
         self.failures: list[str] = []  # the rows that failed in the last drain, as "seq N (type): error"
 
     def wake(self) -> None:
         self._wake.set()
+
+    def handoff(self, events: list[CommittedEvent]) -> None:
+        """What a transaction just committed: published at once if the relay runs, else left to its rounds."""
+        if self._task is not None and not self._stopping:
+            self._fast.take(events, self._claimed)
+        else:
+            self.wake()
 
     async def publish_pending(self) -> int:
         """Publish one batch of unpublished rows in order; returns how many were published.
@@ -150,7 +161,9 @@ class OutboxRelay:
         return (await self._publish_round()).published
 
     async def drain(self) -> int:
-        total, self.failures = 0, []
+        """Publish everything pending: what the fast path has in hand, then rounds until the outbox is empty (or only
+        failed rows remain); returns how many rows were published."""
+        total, self.failures = await self._fast.settle(), []
         while True:
             round_ = await self._publish_round()
             total += round_.published
@@ -158,7 +171,7 @@ class OutboxRelay:
             if round_.candidates < self._batch_size or round_.published == 0:
                 return total
 
-    def _claim(self):
+    def _claim(self, busy: list[int]):
         """The next rows to try, in order and locked (SKIP LOCKED passes over rows another relay holds): unpublished,
         not parked and not behind a parked row of their subject; each with the seq of the latest unpublished row of
         its subject before it (None if it is its subject's first), so that a subject stops where another relay
@@ -177,10 +190,13 @@ class OutboxRelay:
                    earlier.c.published_at.is_(None))
             .scalar_subquery()
         )
+        unpublished = [outbox.c.published_at.is_(None), outbox.c.parked_at.is_(None), ~behind_a_parked_row]
+        if busy:  # the fast path's rows: being published, or published and not yet marked
+            unpublished.append(outbox.c.seq.not_in(busy))
         return (
             select(outbox.c.seq, outbox.c.subject, outbox.c.envelope, outbox.c.type, outbox.c.attempts,
                    previous_unpublished.label("previous_unpublished"))
-            .where(outbox.c.published_at.is_(None), outbox.c.parked_at.is_(None), ~behind_a_parked_row)
+            .where(*unpublished)
             .order_by(outbox.c.seq)
             .limit(self._batch_size)
             .with_for_update(of=outbox, skip_locked=True)
@@ -190,10 +206,11 @@ class OutboxRelay:
         outbox = self._outbox
         bus_away = None
         async with self._lock, self._sessions() as session, session.begin():
-            claimed = (await session.execute(self._claim())).all()
+            claimed = (await session.execute(self._claim(self._fast.busy_with()))).all()
             round_ = _Round(candidates=len(claimed))
             if not claimed:
                 return round_
+            self._claimed = {row.seq for row in claimed}
             outcomes = await asyncio.gather(*(self._publish_in_order(chain) for chain in _chains(claimed)))
             published = [seq for confirmed, _ in outcomes for seq in confirmed]
             if published:
@@ -201,6 +218,8 @@ class OutboxRelay:
                                       .values(published_at=_now(), attempts=outbox.c.attempts + 1))
             round_.published = len(published)
             bus_away = await self._record_failures(session, [f for _, f in outcomes if f is not None], round_)
+        self._claimed = set()
+        self._fast.remember(published)
         if bus_away is not None:
             raise bus_away
         return round_
@@ -254,7 +273,7 @@ class OutboxRelay:
             try:
                 await self.drain()
                 # A row that failed keeps its place (or is parked); report it and don't spin on it.
-                self.last_error = "; ".join(self.failures[:3]) or None
+                self.last_error = "; ".join(self.failures[:3]) or self._fast.last_error
                 delay = min(delay * 2, 5.0) if self.failures else self._poll_interval
             except asyncio.CancelledError:
                 raise

@@ -100,13 +100,13 @@ class ServiceRuntime:
         handlers = definition.handlers_for(settings)
         self.consumer = EventConsumer(self.name, self.uow, handlers)
         self._bus_consumer = EventConsumer(
-            self.name, lambda: self.unit_of_work_on(self.events_sessions, self._relay.wake), handlers,
+            self.name, lambda: self.unit_of_work_on(self.events_sessions, self._relay.handoff), handlers,
         ) if self._events_thread else self.consumer
         self._workers: list[Worker] = []
         self.started = False
 
     def uow(self) -> UnitOfWork:
-        return self.unit_of_work_on(self.sessions, self.relay.wake)
+        return self.unit_of_work_on(self.sessions, self.relay.handoff)
 
     def unit_of_work_on(self, sessions, on_commit=None) -> UnitOfWork:
         """A unit of work of this service on the given sessions (`events_sessions` on the events loop)."""

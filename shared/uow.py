@@ -13,11 +13,11 @@ from datetime import datetime, timezone
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 from sqlalchemy import Table, insert, select, text
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.bus.base import PoisonMessage
 from shared.events import Audience, Envelope, EventPayload
+from shared.outbox_handoff import CommittedEvent, previous_unpublished
 from shared.telemetry import extract_context, inject_context
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,8 @@ AudienceLookup = Callable[[AsyncSession, list[str]], Awaitable[dict[str, Audienc
 
 class UnitOfWork:
     def __init__(self, sessions: async_sessionmaker, *, outbox: Table, inbox: Table, source: str,
-                 on_commit: Callable[[], None] | None = None, audience: AudienceLookup | None = None):
+                 on_commit: Callable[[list[CommittedEvent]], None] | None = None,
+                 audience: AudienceLookup | None = None):
         self._sessions = sessions
         self._outbox = outbox
         self._inbox = inbox
@@ -98,17 +99,22 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         with tracer.start_as_current_span("db.commit", attributes={"egov.events": len(self.emitted)}):
+            committed = []
             if self.emitted:  # one statement for all of them, in the order they were emitted
                 await self._address_events()
                 written_at = datetime.now(timezone.utc)
-                await self.session.execute(insert(self._outbox), [
-                    {"event_id": envelope.id, "type": envelope.type, "subject": envelope.subject,
-                     "envelope": envelope.model_dump(mode="json"), "created_at": written_at}
-                    for envelope in self.emitted])
+                written = await self.session.execute(
+                    insert(self._outbox).returning(self._outbox.c.seq, previous_unpublished(self._outbox),
+                                                   sort_by_parameter_order=True),
+                    [{"event_id": envelope.id, "type": envelope.type, "subject": envelope.subject,
+                      "envelope": envelope.model_dump(mode="json"), "created_at": written_at}
+                     for envelope in self.emitted])
+                committed = [CommittedEvent(row.seq, envelope.subject, envelope, row.previous_unpublished)
+                             for row, envelope in zip(written, self.emitted)]
             await self.session.commit()
         self._committed = True
-        if self.emitted and self._on_commit:
-            self._on_commit()
+        if committed and self._on_commit:
+            self._on_commit(committed)  # the relay publishes them (the fast path)
         for callback in self._after_commit:
             callback()
 
@@ -150,20 +156,20 @@ class EventConsumer:
             kind=SpanKind.CONSUMER,
             attributes={"messaging.message.id": envelope.id, "egov.consumer": self.name},
         ):
+            # No look at the inbox first: a repeat is rare, and its inbox row (the primary key) refuses it at the end,
+            # rolling its effect back. Any failure is checked the same way: the handler of a repeat may also refuse
+            # because the first delivery's effect is already there.
             try:
                 async with self._uow_factory() as uow:
-                    if await uow.already_processed(self.name, envelope.id):
-                        log.info("%s: %s %s already processed", self.name, envelope.type, envelope.id)
-                        return
                     await handler(uow, envelope.payload(), envelope)
                     if uow.nothing_to_record and not uow.emitted:
                         return
                     await uow.mark_processed(self.name, envelope)
                     await uow.commit()
-            except IntegrityError:
-                # A concurrent delivery of the same event won the race to the inbox: that is its one effect.
+            except Exception:
                 async with self._uow_factory() as uow:
                     if await uow.already_processed(self.name, envelope.id):
+                        log.info("%s: %s %s already processed", self.name, envelope.type, envelope.id)
                         return
                 raise
 

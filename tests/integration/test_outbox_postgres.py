@@ -180,3 +180,26 @@ async def test_a_project_whose_earlier_event_another_relay_holds_waits_and_the_o
     assert await approval.relay.publish_pending() == 2
     await eventually(lambda: _value(len(received) >= 4))
     assert [e.id for e in received if e.subject == "p-held"] == [e.id for e in written["p-held"]]
+
+
+async def test_the_fast_path_sends_a_projects_event_only_after_the_earlier_ones_another_relay_holds(relay_by_hand):
+    """A running relay publishes what a transaction commits at once (the hand-over), except a project's event whose
+    earlier event is still unpublished in a hand it does not know (here another replica's relay holds it): that
+    one waits for a round, and follows the earlier one once it is out."""
+    approval, received = relay_by_hand
+    outbox = approval.outbox
+    async with approval.uow() as uow:  # written before this relay runs: not handed to it
+        earlier = await uow.emit(approved_envelope("p-held").payload(), subject="p-held")
+        await uow.commit()
+    async with approval.sessions() as other_relay, other_relay.begin():
+        await other_relay.execute(select(outbox.c.seq).where(outbox.c.event_id == earlier.id).with_for_update())
+        await approval.start(migrate=False)
+        async with approval.uow() as uow:
+            later = await uow.emit(approved_envelope("p-held").payload(), subject="p-held")
+            free = await uow.emit(approved_envelope("p-free").payload(), subject="p-free")
+            await uow.commit()
+        await eventually(lambda: _value(len(received) >= 1))
+        await asyncio.sleep(0.3)  # rounds poll every 0.1 s meanwhile
+        assert [e.id for e in received] == [free.id]
+    await eventually(lambda: _value(len(received) >= 3))
+    assert [e.id for e in received] == [free.id, earlier.id, later.id]

@@ -10,6 +10,7 @@ from services.finance.app import DEFINITION as FINANCE
 from shared.bus.memory import InProcessBus
 from shared.events import Envelope, ProjectApproved
 from shared.service import ServiceRuntime
+from shared.uow import EventConsumer
 from shared.settings import Settings
 from tests.conftest import eventually
 
@@ -43,6 +44,24 @@ async def test_the_same_event_delivered_twice_has_one_effect(finance):
     await finance.consumer(Envelope.from_bytes(envelope.to_bytes()))  # the redelivery, as off the wire
     assert await count(finance, budget_reviews) == 1
     assert await count(finance, finance.outbox) == 1  # one budget_review.opened event, not two
+    assert await count(finance, finance.inbox) == 1
+
+
+async def test_a_repeat_the_rules_refuse_because_the_first_delivery_took_effect_is_done_not_retried(finance):
+    """The consumer does not look in its inbox before handling: a repeat is handled, and when the rules refuse it
+    (the first delivery already changed the state), the inbox says it was done, so it is not failed or retried."""
+    envelope = approved_envelope()
+    handled = []
+
+    async def once_only(uow, payload, envelope):
+        handled.append(envelope.id)
+        if len(handled) > 1:
+            raise ValueError("the project already has its budget review")
+
+    consumer = EventConsumer("finance", finance.uow, {envelope.type: once_only})
+    await consumer(envelope)
+    await consumer(Envelope.from_bytes(envelope.to_bytes()))  # no error: done
+    assert handled == [envelope.id, envelope.id]
     assert await count(finance, finance.inbox) == 1
 
 
