@@ -89,6 +89,7 @@ class ServiceRuntime:
             process_metrics().count_statements(self._events_engine, self.name, "events")
         # The sessions of what runs on the events loop, workers included.
         self.events_sessions = create_session_factory(self._events_engine) if self._events_thread else self.sessions
+        self.events_reads = create_read_session_factory(self._events_engine) if self._events_thread else self.reads
         self._relay_engine = create_relay_engine(self.database_url)
         if self._relay_engine is not None:
             process_metrics().count_statements(self._relay_engine, self.name, "relay")

@@ -146,7 +146,7 @@ class WebhookWorker:
             disable_after=settings.webhook_disable_after, poll_interval=settings.webhook_poll_interval,
             timeout=settings.webhook_timeout, transport=transport)
         self.consumer = EventConsumer(CONSUMER, lambda: runtime.unit_of_work_on(runtime.events_sessions),
-                                      create_webhook_handlers(on_enqueued=self.dispatcher.wake))
+                                      create_webhook_handlers(runtime.events_reads, on_enqueued=self.dispatcher.wake))
 
     async def start(self) -> None:
         await self.runtime.bus.subscribe(CONSUMER, self.consumer.routing_keys, self.consumer)

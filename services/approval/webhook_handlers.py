@@ -7,6 +7,8 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
 from services.approval.adapters.webhooks import WebhookRepository
 from services.approval.domain.webhooks import (
     Registration, check_endpoint, check_patterns, new_secret, subscribes_to,
@@ -27,20 +29,23 @@ def _require_manager(identity: Identity, action: str) -> None:
         raise PermissionDenied(f"{action} is for APPROVAL_BUREAU; you are {identity.department.value}")
 
 
-def create_webhook_handlers(on_enqueued: Callable[[], None] | None = None) -> dict:
-    """One handler for every event type of the catalog: the deliveries it owes, written with the inbox row."""
+def create_webhook_handlers(reads: async_sessionmaker, on_enqueued: Callable[[], None] | None = None) -> dict:
+    """One handler for every event type of the catalog: the deliveries it owes, written with the inbox row.
+    `reads`: the sessions the registrations are read through (the service's readers, outside the transaction)."""
 
     async def owe_deliveries(uow: UnitOfWork, _payload, envelope: Envelope) -> None:
         """The deliveries owed for the event; most events owe none (no registration names them), and such an event
-        leaves nothing written: handled again, it would owe what registrations name it then."""
+        leaves nothing written: handled again, it would owe what registrations name it then. The registrations are
+        read outside the unit of work, so an event that owes nothing costs one statement and no transaction."""
         if not outside_readable(envelope):  # R-SEC-2 / R-PUB-1: fail closed, no audience means no delivery
             uow.record_nothing()
             return
-        repository = WebhookRepository(uow.session)
-        matching = [r for r in await repository.registrations(enabled_only=True) if subscribes_to(r, envelope)]
+        async with reads() as session:
+            registrations = await WebhookRepository(session).registrations(enabled_only=True)
+        matching = [r for r in registrations if subscribes_to(r, envelope)]
         if not matching:
             uow.record_nothing()
-        elif await repository.enqueue(matching, envelope, utc_now()) and on_enqueued:
+        elif await WebhookRepository(uow.session).enqueue(matching, envelope, utc_now()) and on_enqueued:
             uow.after_commit(on_enqueued)  # the dispatcher looks once the deliveries are there to see
 
     return {event_type: owe_deliveries for event_type in CATALOG}

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from services.approval.adapters.webhook_tables import webhook_attempts
@@ -152,7 +153,7 @@ async def register(service, *patterns, jurisdiction=None, url=URL) -> tuple[str,
 
 
 def consumer(service) -> EventConsumer:
-    return EventConsumer(CONSUMER, service.runtime.uow, create_webhook_handlers())
+    return EventConsumer(CONSUMER, service.runtime.uow, create_webhook_handlers(service.runtime.reads))
 
 
 def dispatcher(service, receiver: Receiver, clock=None, **options) -> WebhookDispatcher:
@@ -193,6 +194,28 @@ async def test_an_event_that_owes_no_delivery_leaves_nothing_written_and_one_tha
     await consumer(webhooks)(owed.model_copy())
     assert await kept() == [owed.id]
     assert len((await webhooks.call(BUREAU, DELIVERIES))["webhookDeliveries"]) == 1
+
+
+async def test_an_event_that_owes_no_delivery_opens_no_transaction(webhooks):
+    """The registrations are read outside the unit of work: for an event that owes nothing (most of them) the
+    consumer's own session never starts a transaction, so it costs one read and no BEGIN or ROLLBACK."""
+    await register(webhooks, "finance.payment.*", jurisdiction="ANHUA")
+    units_of_work, begun = [], []
+
+    def unit_of_work():
+        units_of_work.append(webhooks.runtime.uow())
+        return units_of_work[-1]
+
+    def record(session, _transaction, _connection):
+        begun.append(session)
+
+    event.listen(Session, "after_begin", record)
+    try:
+        await EventConsumer(CONSUMER, unit_of_work, create_webhook_handlers(webhooks.runtime.reads))(payment("p-city"))
+    finally:
+        event.remove(Session, "after_begin", record)
+    assert len(units_of_work) == 1 and units_of_work[0].session.sync_session not in begun
+    assert begun, "the registrations were read, through a session of their own"
 
 
 async def test_a_delivery_is_signed_per_standard_webhooks_and_verifies_with_the_secret(webhooks):
