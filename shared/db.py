@@ -20,13 +20,15 @@ def json_dumps(value) -> str:
         return json.dumps(value)
 
 
+JSON_CODEC = {"json_serializer": json_dumps, "json_deserializer": orjson.loads}
+
+
 def create_engine(url: str) -> AsyncEngine:
     parsed = make_url(url)
-    json_codec = {"json_serializer": json_dumps, "json_deserializer": orjson.loads}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30}, **json_codec)
+        engine = create_async_engine(url, connect_args={"timeout": 30}, **JSON_CODEC)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - exercised via every sqlite test
@@ -43,7 +45,7 @@ def create_engine(url: str) -> AsyncEngine:
     # within PostgreSQL's default 100 connections with room for operators. A request whose fields' loaders want more
     # at once waits for one to come back, where more would risk "too many clients" and cost every process memory
     # for connections idle most of the time.
-    return create_async_engine(url, pool_size=5, max_overflow=5, **json_codec)
+    return create_async_engine(url, pool_size=5, max_overflow=5, **JSON_CODEC)
 
 
 def create_relay_engine(url: str) -> AsyncEngine | None:
@@ -51,11 +53,11 @@ def create_relay_engine(url: str) -> AsyncEngine | None:
     the WAL to reach the disk (`synchronous_commit` off). All they commit is that rows were published (or why not);
     should PostgreSQL crash before writing that down, those rows are published again, and the consumers' inbox gives
     each event one effect. A state change and its outbox row still commit durably, on the service's own engines.
-    A relay runs one round at a time, on one connection."""
+    Two connections, both kept: a round's and the fast path's marking (shared.outbox_handoff) at the same time; an
+    overflow connection would be opened and closed again at every such moment under load."""
     if make_url(url).get_backend_name() != "postgresql":
         return None
-    return create_async_engine(url, pool_size=1, max_overflow=1, json_serializer=json_dumps,
-                               json_deserializer=orjson.loads,
+    return create_async_engine(url, pool_size=2, max_overflow=0, **JSON_CODEC,
                                connect_args={"server_settings": {"synchronous_commit": "off"}})
 
 

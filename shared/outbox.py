@@ -163,7 +163,11 @@ class OutboxRelay:
     async def drain(self) -> int:
         """Publish everything pending: what the fast path has in hand, then rounds until the outbox is empty (or only
         failed rows remain); returns how many rows were published."""
-        total, self.failures = await self._fast.settle(), []
+        return await self._fast.settle() + await self._rounds()
+
+    async def _rounds(self) -> int:
+        """Rounds until the outbox is empty of what they may take (or only failed rows remain)."""
+        total, self.failures = 0, []
         while True:
             round_ = await self._publish_round()
             total += round_.published
@@ -205,20 +209,22 @@ class OutboxRelay:
     async def _publish_round(self) -> _Round:
         outbox = self._outbox
         bus_away = None
-        async with self._lock, self._sessions() as session, session.begin():
-            claimed = (await session.execute(self._claim(self._fast.busy_with()))).all()
-            round_ = _Round(candidates=len(claimed))
-            if not claimed:
-                return round_
-            self._claimed = {row.seq for row in claimed}
-            outcomes = await asyncio.gather(*(self._publish_in_order(chain) for chain in _chains(claimed)))
-            published = [seq for confirmed, _ in outcomes for seq in confirmed]
-            if published:
-                await session.execute(update(outbox).where(outbox.c.seq.in_(published))
-                                      .values(published_at=_now(), attempts=outbox.c.attempts + 1))
-            round_.published = len(published)
-            bus_away = await self._record_failures(session, [f for _, f in outcomes if f is not None], round_)
-        self._claimed = set()
+        try:
+            async with self._lock, self._sessions() as session, session.begin():
+                claimed = (await session.execute(self._claim(self._fast.busy_with()))).all()
+                round_ = _Round(candidates=len(claimed))
+                if not claimed:
+                    return round_
+                self._claimed = {row.seq for row in claimed}
+                outcomes = await asyncio.gather(*(self._publish_in_order(chain) for chain in _chains(claimed)))
+                published = [seq for confirmed, _ in outcomes for seq in confirmed]
+                if published:
+                    await session.execute(update(outbox).where(outbox.c.seq.in_(published))
+                                          .values(published_at=_now(), attempts=outbox.c.attempts + 1))
+                round_.published = len(published)
+                bus_away = await self._record_failures(session, [f for _, f in outcomes if f is not None], round_)
+        finally:
+            self._claimed = set()
         self._fast.remember(published)
         if bus_away is not None:
             raise bus_away
@@ -271,7 +277,9 @@ class OutboxRelay:
         delay = self._poll_interval
         while not self._stopping:
             try:
-                await self.drain()
+                # Rounds only: they never wait for the fast path, which may be busy without a pause under load.
+                self._fast.mark_later()
+                await self._rounds()
                 # A row that failed keeps its place (or is parked); report it and don't spin on it.
                 self.last_error = "; ".join(self.failures[:3]) or self._fast.last_error
                 delay = min(delay * 2, 5.0) if self.failures else self._poll_interval
@@ -304,6 +312,10 @@ class OutboxRelay:
         except TimeoutError:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
+        try:  # what the fast path still has in hand: published and marked, or left for the next start
+            await asyncio.wait_for(self._fast.settle(), timeout)
+        except Exception as exc:  # noqa: BLE001 - unmarked rows are published again later; the inboxes drop them
+            log.warning("outbox relay stopped before marking what it published: %s", _describe(exc))
         self._task = None
         self._stopping = False
 

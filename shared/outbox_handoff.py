@@ -114,7 +114,11 @@ class FastPath:
             outcome.set_result(going)
         if not going:
             self._on_left_over()
-        if self._marker is None or self._marker.done():
+        self.mark_later()
+
+    def mark_later(self) -> None:
+        """Mark what the broker confirmed, unless a marker is at it already (again after a failed mark)."""
+        if self._confirmed and (self._marker is None or self._marker.done()):
             self._marker = asyncio.get_running_loop().create_task(self._mark())
 
     async def _mark(self) -> None:
@@ -128,7 +132,7 @@ class FastPath:
                 async with self._sessions() as session, session.begin():
                     await session.execute(statement, [{"confirmed_seq": seq, "confirmed_at": at}
                                                       for seq, at in batch.items()])
-            except Exception as exc:  # noqa: BLE001 - kept; the next confirmation or settle() tries again
+            except Exception as exc:  # noqa: BLE001 - kept; the relay's next round or settle() tries again
                 self.last_error = f"marking published rows: {type(exc).__name__}: {exc}"
                 log.warning("outbox relay could not mark %d published rows: %s", len(batch), exc)
                 return
