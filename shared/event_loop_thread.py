@@ -95,9 +95,6 @@ class RelayOnThread:
     def failures(self) -> list[str]:
         return self._relay.failures
 
-    def wake(self) -> None:
-        self._thread.call_soon(self._relay.wake)
-
     def handoff(self, events) -> None:
         self._thread.call_soon(functools.partial(self._relay.handoff, events))
 

@@ -22,7 +22,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    func,
     select,
     update,
 )
@@ -31,7 +30,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from shared.bus import Bus
 from shared.bus.base import BusUnavailable
 from shared.events import Envelope
-from shared.outbox_handoff import CommittedEvent, FastPath
+from shared.outbox_handoff import CommittedEvent, FastPath, previous_unpublished
 
 log = logging.getLogger(__name__)
 
@@ -188,18 +187,12 @@ class OutboxRelay:
                    earlier.c.parked_at.is_not(None), earlier.c.published_at.is_(None))
             .exists()
         )
-        previous_unpublished = (
-            select(func.max(earlier.c.seq))
-            .where(earlier.c.subject == outbox.c.subject, earlier.c.seq < outbox.c.seq,
-                   earlier.c.published_at.is_(None))
-            .scalar_subquery()
-        )
         unpublished = [outbox.c.published_at.is_(None), outbox.c.parked_at.is_(None), ~behind_a_parked_row]
         if busy:  # the fast path's rows: being published, or published and not yet marked
             unpublished.append(outbox.c.seq.not_in(busy))
         return (
             select(outbox.c.seq, outbox.c.subject, outbox.c.envelope, outbox.c.type, outbox.c.attempts,
-                   previous_unpublished.label("previous_unpublished"))
+                   previous_unpublished(outbox))
             .where(*unpublished)
             .order_by(outbox.c.seq)
             .limit(self._batch_size)
@@ -213,6 +206,8 @@ class OutboxRelay:
             async with self._lock, self._sessions() as session, session.begin():
                 claimed = (await session.execute(self._claim(self._fast.busy_with()))).all()
                 round_ = _Round(candidates=len(claimed))
+                # Rows handed to the fast path while the claim was on its way are the fast path's to send.
+                claimed = [row for row in claimed if not self._fast.has(row.seq)]
                 if not claimed:
                     return round_
                 self._claimed = {row.seq for row in claimed}

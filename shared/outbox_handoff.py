@@ -11,9 +11,10 @@ background, many rows per statement, off the event's path.
 Order per subject holds as on the polling path: a row follows only an earlier row this relay has itself published
 or is publishing (it waits for that one's confirmation); a row behind one it does not know (another replica's, a
 parked one, one from before a restart) is left to the polling round, which takes them in order. A row that fails
-here is left to the round too, which counts its attempts and parks it. A row sent here and again by a round (the
-process died before marking it, or a round read it in the instant before the hand-over) reaches the consumers
-twice, and their inbox gives it one effect.
+here is left to the round too, which counts its attempts and parks it. Within a process a row is sent by one of
+the two (each checks the other on the loop they share); a row sent here and again by a round (the process died
+before marking it, or another replica's round took it before it was marked) reaches the consumers twice, and
+their inbox gives it one effect.
 """
 from __future__ import annotations
 
@@ -45,8 +46,9 @@ class CommittedEvent:
 
 
 def previous_unpublished(outbox: Table):
-    """For the outbox INSERT's RETURNING: the seq of the row's subject's latest earlier unpublished row. Written out
-    because SQLAlchemy does not correlate a subquery in RETURNING with the table inserted into."""
+    """The seq of the row's subject's latest earlier unpublished row, for the outbox INSERT's RETURNING and the
+    relay's claim. Written out because SQLAlchemy does not correlate a subquery in RETURNING with the table
+    inserted into."""
     name = outbox.name
     return literal_column(
         f"(SELECT max(earlier.seq) FROM {name} AS earlier WHERE earlier.subject = {name}.subject "
@@ -71,6 +73,10 @@ class FastPath:
         """Rows a polling round must not take: being published here, or published and not yet marked."""
         return [*self._sending, *self._confirmed]
 
+    def has(self, seq: int) -> bool:
+        """Whether this row is the fast path's: being published, published, or lately marked."""
+        return seq in self._sending or seq in self._confirmed or seq in self._published
+
     def remember(self, seqs) -> None:
         """Rows the polling round published and committed: later rows of their subjects may follow them here."""
         for seq in seqs:
@@ -82,7 +88,7 @@ class FastPath:
         """Start publishing what a transaction committed (not rows a round has already taken)."""
         chains: dict[object, list[CommittedEvent]] = {}
         for event in events:
-            if event.seq in claimed or event.seq in self._sending or event.seq in self._published:
+            if event.seq in claimed or self.has(event.seq):
                 continue
             chains.setdefault(event.subject if event.subject is not None else ("seq", event.seq), []).append(event)
         loop = asyncio.get_running_loop()

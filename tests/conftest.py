@@ -6,6 +6,7 @@ with EGOV_REQUIRE_SERVERS=1 (set by .ci/run) such a skip is a failure instead.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 import socket
 import uuid
@@ -143,10 +144,12 @@ def bus_prefix(run_id) -> str:
 
 
 async def eventually(predicate, *, timeout: float = 15.0, interval: float = 0.05):
-    """Poll an async predicate until it returns something truthy, or fail after `timeout` seconds."""
+    """Poll a predicate (plain or async) until it returns something truthy, or fail after `timeout` seconds."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
-        value = await predicate()
+        value = predicate()
+        if inspect.isawaitable(value):
+            value = await value
         if value:
             return value
         if asyncio.get_running_loop().time() > deadline:

@@ -61,11 +61,7 @@ def event(type_: str, *, classified: bool | None) -> Envelope:
 
 
 async def relayed_all(relay: AgencyFeedRelay, count: int):
-    await eventually(lambda: _value(relay.relayed + relay.withheld >= count))
-
-
-async def _value(value):
-    return value
+    await eventually(lambda: relay.relayed + relay.withheld >= count)
 
 
 async def _ignore(_message):

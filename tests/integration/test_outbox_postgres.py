@@ -97,11 +97,11 @@ async def test_an_event_committed_while_the_broker_is_unreachable_is_published_w
         async with approval.uow() as uow:
             sent = await uow.emit(approved_envelope("p-outage").payload(), subject="p-outage")
             await uow.commit()
-        await eventually(lambda: _value(approval.relay.last_error is not None))
+        await eventually(lambda: approval.relay.last_error is not None)
         assert received == []
         assert await count(approval, approval.outbox, approval.outbox.c.published_at.is_(None)) == 1
         await proxy.start()  # the broker is reachable again
-        await eventually(lambda: _value(received == [sent.id]), timeout=20)
+        await eventually(lambda: received == [sent.id], timeout=20)
         # The listener can see the message before the relay has committed the broker's confirmation.
         await eventually(lambda: _none_unpublished(approval))
         assert received == [sent.id]
@@ -110,10 +110,6 @@ async def test_an_event_committed_while_the_broker_is_unreachable_is_published_w
         await proxy.cut()
         await listener.close()
         await listener.delete_everything(["listener"])
-
-
-async def _value(value):
-    return value
 
 
 async def _none_unpublished(runtime) -> bool:
@@ -151,7 +147,7 @@ async def test_one_round_pipelines_many_projects_events_and_keeps_each_projects_
                 written.append(await uow.emit(approved_envelope(f"p-{project}").payload(), subject=f"p-{project}"))
         await uow.commit()
     assert await approval.relay.publish_pending() == 100  # one round
-    await eventually(lambda: _value(len(received) >= 100))
+    await eventually(lambda: len(received) >= 100)
     await asyncio.sleep(0.3)  # let any second copy arrive
     assert sorted(e.id for e in received) == sorted(e.id for e in written)
     for project in range(20):
@@ -174,11 +170,11 @@ async def test_a_project_whose_earlier_event_another_relay_holds_waits_and_the_o
     async with approval.sessions() as other_relay, other_relay.begin():  # holds p-held's first event
         await other_relay.execute(select(outbox.c.seq).order_by(outbox.c.seq).limit(1).with_for_update())
         assert await approval.relay.publish_pending() == 2
-        await eventually(lambda: _value(len(received) >= 2))
+        await eventually(lambda: len(received) >= 2)
         assert [e.id for e in received] == [e.id for e in written["p-free"]]
         assert await count(approval, outbox, outbox.c.published_at.is_(None)) == 2
     assert await approval.relay.publish_pending() == 2
-    await eventually(lambda: _value(len(received) >= 4))
+    await eventually(lambda: len(received) >= 4)
     assert [e.id for e in received if e.subject == "p-held"] == [e.id for e in written["p-held"]]
 
 
@@ -198,8 +194,8 @@ async def test_the_fast_path_sends_a_projects_event_only_after_the_earlier_ones_
             later = await uow.emit(approved_envelope("p-held").payload(), subject="p-held")
             free = await uow.emit(approved_envelope("p-free").payload(), subject="p-free")
             await uow.commit()
-        await eventually(lambda: _value(len(received) >= 1))
+        await eventually(lambda: len(received) >= 1)
         await asyncio.sleep(0.3)  # rounds poll every 0.1 s meanwhile
         assert [e.id for e in received] == [free.id]
-    await eventually(lambda: _value(len(received) >= 3))
+    await eventually(lambda: len(received) >= 3)
     assert [e.id for e in received] == [free.id, earlier.id, later.id]

@@ -45,7 +45,7 @@ async def test_events_reach_every_queue_bound_to_their_type_and_no_other(bus):
     await bus.publish(sent)
     await bus.publish(Envelope.wrap(ProjectRejected(project_id="p-2", code="c", reasons=["r"]),
                                     source="approval", subject="p-2"))
-    await eventually(lambda: _value(len(finance) == 1 and len(audit) == 1))
+    await eventually(lambda: len(finance) == 1 and len(audit) == 1)
     assert finance[0] == sent and finance[0].trace == sent.trace
     assert audit[0].type == "approval.project.rejected.v1"
 
@@ -105,10 +105,6 @@ async def _get(queue, timeout=10.0):
     raise AssertionError(f"nothing arrived on {queue.name}")
 
 
-async def _value(value):
-    return value
-
-
 async def test_a_transient_listener_hears_events_live_on_a_queue_that_goes_with_it(bus):
     """Issue 12: the gateway's subscriptions listen on an exclusive, auto-deleted, non-durable queue bound to the
     topic exchange: no inbox, no dead-lettering; nothing is kept once the listener stops."""
@@ -117,7 +113,7 @@ async def test_a_transient_listener_hears_events_live_on_a_queue_that_goes_with_
     sent = approved("p-live")
     await bus.publish(sent)
     await bus.publish(Envelope(type="finance.payment.made.v1", source="finance", data={"project_id": "p-live"}))
-    await eventually(lambda: _value(len(heard) == 1))
+    await eventually(lambda: len(heard) == 1)
     assert heard[0] == sent
     queues = await _listener_queues(bus.prefix)
     assert [(q["durable"], q["auto_delete"], q["exclusive"]) for q in queues] == [(False, True, True)]
